@@ -1,0 +1,88 @@
+"""Decode any answer recording into the one format the pipeline works on: 16 kHz mono float32.
+
+Decoding goes through PyAV (already a faster-whisper dependency), so wav, flac, mp3, m4a, ogg and
+webm at any sample rate and channel count are read the same way. Every way a file can be unusable
+becomes one InputError sentence here, so the rest of the pipeline can assume good audio.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from mockloop.errors import InputError
+
+SAMPLE_RATE = 16000
+AUDIO_EXTENSIONS = (".wav", ".flac", ".mp3", ".m4a", ".ogg", ".oga", ".opus", ".webm", ".mp4", ".aac")
+TEXT_EXTENSIONS = (".txt",)
+
+
+def check_input_path(path: Path) -> str:
+    """Return "audio" or "text" for a path the analyzer accepts, or raise InputError."""
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder, expected an audio file or a .txt transcript")
+    suffix = path.suffix.lower()
+    if suffix in TEXT_EXTENSIONS:
+        kind = "text"
+    elif suffix in AUDIO_EXTENSIONS:
+        kind = "audio"
+    else:
+        accepted = ", ".join(ext.lstrip(".") for ext in AUDIO_EXTENSIONS + TEXT_EXTENSIONS)
+        raise InputError(f"{path}: unsupported file type '{suffix or '(none)'}'; use one of {accepted}")
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
+    if size == 0:
+        raise InputError(f"{path}: file is empty")
+    return kind
+
+
+def load_audio(path: Path) -> np.ndarray:
+    """Decode ``path`` to 16 kHz mono float32 in [-1, 1].
+
+    Raises:
+        InputError: the file is missing, empty, not audio, truncated or holds no samples.
+    """
+    check_input_path(path)
+    # Imported here so text-only use never pays for PyAV.
+    import av
+    from faster_whisper.audio import decode_audio
+
+    try:
+        samples = decode_audio(str(path), sampling_rate=SAMPLE_RATE)
+    except (av.error.InvalidDataError, av.error.EOFError) as exc:
+        raise InputError(f"{path}: not a readable audio file (corrupt or truncated)") from exc
+    except av.error.FFmpegError as exc:
+        raise InputError(f"{path}: cannot decode audio ({exc.strerror or type(exc).__name__})") from exc
+    except (IndexError, StopIteration) as exc:  # PyAV found no audio stream
+        raise InputError(f"{path}: contains no audio stream") from exc
+    except PermissionError as exc:
+        raise InputError(f"{path}: permission denied") from exc
+    if samples.size == 0:
+        raise InputError(f"{path}: audio has zero length")
+    if not np.isfinite(samples).all():
+        raise InputError(f"{path}: audio contains invalid samples")
+    return samples.astype(np.float32, copy=False)
+
+
+def read_transcript_text(path: Path) -> str:
+    """Read a plain-text transcript, refusing binary data with a clear error."""
+    check_input_path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
+    if b"\x00" in raw:
+        raise InputError(f"{path}: looks like binary data, not a text transcript")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text (byte {exc.start} is invalid)") from exc
+    printable = sum(ch.isprintable() or ch.isspace() for ch in text)
+    if text and printable / len(text) < 0.95:
+        raise InputError(f"{path}: looks like binary data, not a text transcript")
+    return text

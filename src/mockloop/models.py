@@ -1,0 +1,134 @@
+"""Plain dataclasses passed between the pipeline stages.
+
+Data flows one way: audio -> Transcript -> DeliveryMetrics / ContentResult -> Scorecard -> Analysis.
+Each stage takes the previous stage's dataclasses and returns new ones; nothing here does I/O, so
+the same objects serve the CLI, the interview loop, storage and the tests. Times are seconds from
+the start of the audio.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+
+@dataclass(frozen=True)
+class Word:
+    """One transcribed word as spoken, punctuation included ("Um," not "um").
+
+    ``start``/``end`` are None for text input, which has no timings.
+    """
+
+    text: str
+    start: Optional[float] = None
+    end: Optional[float] = None
+    probability: float = 1.0
+    recovered: bool = False  # True when added from the audio because the model left it out
+
+
+@dataclass
+class Transcript:
+    words: list[Word]
+    duration_s: Optional[float] = None  # None for text input
+    model: Optional[str] = None
+    language: str = "en"
+
+    @property
+    def text(self) -> str:
+        return " ".join(word.text for word in self.words)
+
+    @property
+    def has_timings(self) -> bool:
+        return self.duration_s is not None
+
+
+@dataclass(frozen=True)
+class Filler:
+    text: str  # normalised: lower case, no punctuation ("um", "you know")
+    kind: str  # "filled_pause" or "discourse"
+    start: Optional[float]
+    end: Optional[float]
+    word_index: int  # index of the first word of the filler in Transcript.words
+
+
+@dataclass(frozen=True)
+class Pause:
+    start: float
+    end: float
+
+    @property
+    def duration(self) -> float:
+        return self.end - self.start
+
+
+@dataclass(frozen=True)
+class PhraseHit:
+    """A decision marker or a hedge found in the transcript."""
+
+    text: str  # the phrase as listed in the phrase data ("now that we've agreed on")
+    start: Optional[float]
+    word_index: int
+    category: str = ""  # e.g. "transition", "tradeoff", "summary" for markers
+
+
+@dataclass
+class DeliveryMetrics:
+    duration_s: Optional[float]
+    word_count: int
+    speaking_time_s: Optional[float]
+    words_per_minute: Optional[float]
+    articulation_rate_wpm: Optional[float]
+    fillers: list[Filler]
+    fillers_per_minute: Optional[float]
+    pauses: list[Pause]
+    long_pause_threshold_s: float
+    response_latency_s: Optional[float]
+    decision_markers: list[PhraseHit]
+    longest_stretch_without_marker_s: Optional[float]
+    hedges: list[PhraseHit]
+
+    @property
+    def long_pauses(self) -> list[Pause]:
+        return [p for p in self.pauses if p.duration >= self.long_pause_threshold_s]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    quote: str
+    start: Optional[float] = None
+
+
+@dataclass
+class RubricVerdict:
+    id: str
+    met: bool
+    evidence: list[Evidence] = field(default_factory=list)
+    judge: str = "rules"  # which judge decided: "rules", "llm", "rules+llm"
+    note: str = ""
+
+
+@dataclass
+class ContentResult:
+    kind: str
+    rubric: list[RubricVerdict]
+    score: Optional[int]  # 0-100; None when nothing was judged
+    tips: list[str] = field(default_factory=list)
+    extras: dict = field(default_factory=dict)  # sequencing, ownership language, judge notes
+
+
+@dataclass
+class Scorecard:
+    delivery_score: Optional[int]
+    content_score: Optional[int]
+    tips: list[str]
+
+
+@dataclass
+class Analysis:
+    source: str
+    kind: str
+    transcript: Transcript
+    delivery: DeliveryMetrics
+    content: ContentResult
+    scorecard: Scorecard
+    prompt_id: Optional[str] = None

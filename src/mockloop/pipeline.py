@@ -1,0 +1,125 @@
+"""The analysis pipeline: a file in, an Analysis out.
+
+audio -> Transcript (words with times) -> DeliveryMetrics + ContentResult -> Scorecard. The
+Analyzer holds the loaded model, so a process that analyses many answers (an interview, a folder)
+loads it once.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from mockloop import acoustics
+from mockloop.acoustics import HOP_S, FrameFeatures
+from mockloop.audio import SAMPLE_RATE, check_input_path, load_audio, read_transcript_text
+from mockloop.config import DEFAULT_SETTINGS, Settings
+from mockloop.delivery import measure_delivery
+from mockloop.fillers import verify_filled_pauses
+from mockloop.models import Analysis, ContentResult, Transcript, Word
+from mockloop.pauses import sound_mask
+from mockloop.scorecard import build_scorecard
+from mockloop.transcribe import Transcriber
+
+DEFAULT_KIND = "system_design"
+_MIN_SPEECH_DYNAMIC_DB = 10.0  # quieter than this above the floor is silence, not an answer
+
+
+def words_from_text(text: str) -> list[Word]:
+    return [Word(token) for token in text.split()]
+
+
+def has_speech(features: FrameFeatures) -> bool:
+    return features.speech_level_db - features.noise_floor_db >= _MIN_SPEECH_DYNAMIC_DB and features.speech_level_db > -65.0
+
+
+def drop_words_over_silence(words: list[Word], features: FrameFeatures) -> list[Word]:
+    """Remove words Whisper wrote where the audio is silent ("Thank you." after the answer)."""
+    sound = sound_mask(features, DEFAULT_SETTINGS.pauses)
+    kept = []
+    for word in words:
+        if word.start is None or word.end is None:
+            kept.append(word)
+            continue
+        a = max(0, int((word.start - 0.05) / HOP_S))
+        b = min(len(sound), int((word.end + 0.05) / HOP_S) + 1)
+        if b > a and sound[a:b].any():
+            kept.append(word)
+    return kept
+
+
+def judge_content(transcript: Transcript, kind: str, prompt=None, judge: str = "rules", llm_options=None) -> ContentResult:
+    try:
+        from mockloop.content import judge_content as content_judge
+    except ModuleNotFoundError as exc:  # content rubric not installed: an empty rubric, never invented values
+        if exc.name != "mockloop.content":
+            raise
+        return ContentResult(kind=kind, rubric=[], score=None)
+    return content_judge(transcript, kind, prompt=prompt, judge=judge, llm_options=llm_options)
+
+
+class Analyzer:
+    """Turns answers into Analyses; keeps the Whisper model loaded between calls."""
+
+    def __init__(self, model: str | None = None, settings: Settings = DEFAULT_SETTINGS):
+        self.settings = settings
+        self._model_name = model
+        self._transcriber: Transcriber | None = None
+
+    @property
+    def transcriber(self) -> Transcriber:
+        if self._transcriber is None:
+            self._transcriber = Transcriber(self._model_name, self.settings.transcribe)
+        return self._transcriber
+
+    def load(self) -> None:
+        """Load the model now (e.g. in a background thread while the prompt is spoken)."""
+        self.transcriber.load()
+
+    def transcribe_samples(self, samples: np.ndarray) -> tuple[Transcript, FrameFeatures]:
+        """Transcript with audio-checked filled pauses, and the frame features it was checked on."""
+        features = acoustics.measure(samples)
+        duration_s = round(len(samples) / SAMPLE_RATE, 3)
+        if not has_speech(features):
+            return Transcript([], duration_s, self.transcriber.choice.name), features
+        words = self.transcriber.transcribe(samples)
+        words = drop_words_over_silence(words, features)
+        words = verify_filled_pauses(words, features)
+        return Transcript(words, duration_s, self.transcriber.choice.name), features
+
+    def analyze_file(
+        self,
+        path: Path,
+        kind: str | None = None,
+        prompt=None,
+        judge: str = "rules",
+        llm_options=None,
+    ) -> Analysis:
+        """Analyse an audio file or a .txt transcript.
+
+        Raises:
+            InputError: the file cannot be used; ModelError: the model cannot be loaded.
+        """
+        path = Path(path)
+        kind = kind or (prompt.kind if prompt is not None else DEFAULT_KIND)
+        if check_input_path(path) == "text":
+            transcript = Transcript(words_from_text(read_transcript_text(path)))
+            features = None
+        else:
+            transcript, features = self.transcribe_samples(load_audio(path))
+        return self.analyze_transcript(transcript, features, source=path.name, kind=kind, prompt=prompt, judge=judge, llm_options=llm_options)
+
+    def analyze_transcript(self, transcript, features, source, kind, prompt=None, judge="rules", llm_options=None) -> Analysis:
+        delivery = measure_delivery(transcript, features, self.settings)
+        content = judge_content(transcript, kind, prompt=prompt, judge=judge, llm_options=llm_options)
+        scorecard = build_scorecard(delivery, content, self.settings.delivery)
+        return Analysis(
+            source=source,
+            kind=kind,
+            transcript=transcript,
+            delivery=delivery,
+            content=content,
+            scorecard=scorecard,
+            prompt_id=getattr(prompt, "id", None),
+        )

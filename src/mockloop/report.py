@@ -1,0 +1,92 @@
+"""The terminal scorecard: what a candidate reads right after answering.
+
+Only rendering lives here; every number comes from the Analysis.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from mockloop.models import Analysis
+from mockloop.timefmt import clock
+
+
+def _fmt(value, unit="", digits=0):
+    if value is None:
+        return "-"
+    return f"{value:.{digits}f}{unit}"
+
+
+def _times(items, limit=8) -> str:
+    shown = [clock(i.start) for i in items[:limit] if i.start is not None]
+    more = f" +{len(items) - limit}" if len(items) > limit else ""
+    return ", ".join(shown) + more
+
+
+def delivery_table(a: Analysis) -> Table:
+    d = a.delivery
+    table = Table(show_header=False, box=None, pad_edge=False)
+    table.add_column(style="bold")
+    table.add_column()
+    table.add_row("Duration", clock(a.transcript.duration_s) if a.transcript.duration_s is not None else "text input")
+    table.add_row("Words", str(d.word_count))
+    table.add_row("Pace", f"{_fmt(d.words_per_minute)} wpm overall, {_fmt(d.articulation_rate_wpm)} wpm while speaking")
+    counts = Counter(f.text for f in d.fillers)
+    top = ", ".join(f"{t} x{n}" for t, n in counts.most_common(4)) or "none"
+    table.add_row("Fillers", f"{len(d.fillers)} ({_fmt(d.fillers_per_minute, '/min', 1)}); most frequent: {top}")
+    if d.fillers:
+        table.add_row("", Text(_times(d.fillers, 12), style="dim"))
+    if a.transcript.has_timings:
+        longest = max((p.duration for p in d.pauses), default=None)
+        table.add_row(
+            "Pauses",
+            f"{len(d.pauses)} of 0.25 s or more; longest {_fmt(longest, ' s', 1)}; "
+            f"{len(d.long_pauses)} long (>= {d.long_pause_threshold_s:.0f} s)"
+            + (f" at {_times(d.long_pauses)}" if d.long_pauses else ""),
+        )
+        table.add_row("Response latency", _fmt(d.response_latency_s, " s", 1))
+    markers = ", ".join(f'"{m.text}" {clock(m.start)}' if m.start is not None else f'"{m.text}"' for m in d.decision_markers[:5])
+    table.add_row("Decision markers", f"{len(d.decision_markers)}" + (f": {markers}" if markers else ""))
+    if d.longest_stretch_without_marker_s is not None:
+        table.add_row("Longest without one", _fmt(d.longest_stretch_without_marker_s, " s"))
+    hedge_counts = Counter(h.text for h in d.hedges)
+    table.add_row("Hedges", f"{len(d.hedges)}" + (": " + ", ".join(f"{t} x{n}" for t, n in hedge_counts.most_common(4)) if d.hedges else ""))
+    return table
+
+
+def content_table(a: Analysis) -> Table | Text:
+    if not a.content.rubric:
+        return Text("No content rubric for this answer.", style="dim")
+    table = Table(box=None, pad_edge=False, show_header=True, header_style="bold")
+    table.add_column("Rubric item")
+    table.add_column("Met")
+    table.add_column("Evidence", overflow="fold")
+    for verdict in a.content.rubric:
+        evidence = verdict.evidence[0] if verdict.evidence else None
+        quote = ""
+        if evidence is not None:
+            quote = (f"{clock(evidence.start)} " if evidence.start is not None else "") + f'"{evidence.quote}"'
+        table.add_row(
+            verdict.id,
+            Text("yes", style="green") if verdict.met else Text("no", style="red"),
+            Text(quote, style="dim"),
+        )
+    return table
+
+
+def render_analysis(a: Analysis, console: Console | None = None) -> None:
+    console = console or Console()
+    sc = a.scorecard
+    title = f"mockloop: {a.source} ({a.kind.replace('_', ' ')})"
+    scores = Text.assemble(
+        ("Delivery ", "bold"), (_fmt(sc.delivery_score), "bold cyan"), ("/100   ", ""),
+        ("Content ", "bold"), (_fmt(sc.content_score), "bold cyan"), ("/100", ""),
+    )
+    tips = Text("\n".join(f"{i}. {tip}" for i, tip in enumerate(sc.tips, 1)))
+    body = Group(scores, Text(""), delivery_table(a), Text(""), content_table(a), Text(""), Text("Tips", style="bold"), tips)
+    console.print(Panel(body, title=title, expand=False))
