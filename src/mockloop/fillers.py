@@ -33,7 +33,16 @@ _RECOVER_MIN_VOICING = 0.6
 _ISLAND_JOIN_S = 0.06
 _DIP_DB = 3.0  # an energy dip this deep between two peaks separates two syllables
 _RECOVER_MARGIN_S = 0.1  # silence a recovered filler needs from the words on either side
-_RECOVER_MAX_CHANGE_DB = 3.0
+_RECOVER_MAX_CHANGE_DB = 3.5
+_SEARCH_S = 2.5  # how far from Whisper's time a filler's own sound may be
+_HELD_MIN_S = 0.15
+_NOT_HELD_PENALTY_S = 1.0
+_TOUCH_S = 0.015
+_SYLLABLE_MIN_S = 0.1
+_SYLLABLE_MIN_VOICING = 0.3
+_SYLLABLE_MAX_BELOW_SPEECH_DB = 20.0
+_HELD_MIN_VOICING = 0.5
+_HELD_MAX_CHANGE_DB = 4.0  # spectral change of a held vowel; syllables with consonants change more
 
 
 def filled_pause_spellings() -> dict[str, str]:
@@ -135,33 +144,100 @@ def verify_filled_pauses(words: list[Word], features: FrameFeatures) -> list[Wor
         while j < len(words) and is_filled[j]:
             j += 1
         group = words[i:j]
-        before = next((w.end for w in reversed(words[:i]) if w.end is not None), 0.0)
-        after = next((w.start for w in words[j:] if w.start is not None), duration_s)
-        low, high = min(before, group[0].start), max(after, group[-1].end)
-        nuclei = [
-            (a * HOP_S, b * HOP_S)
-            for isl in islands
-            if isl.end * HOP_S > low and isl.start * HOP_S < high
-            for a, b in _nuclei(isl, features)
-            if low - 0.02 <= (a + b) * HOP_S / 2 <= high + 0.02
-        ]
-        result.extend(_assign(group, nuclei))
+        result.extend(_place_group(group, words[:i], words[j:], islands, features, duration_s))
         i = j
     return _recover_unclaimed(result, islands, features)
 
 
-def _assign(group: list[Word], nuclei: list[tuple[float, float]]) -> list[Word]:
-    """Keep at most one token per nucleus, each moved onto the nucleus nearest its own time."""
-    kept = []
+def _place_group(
+    group: list[Word],
+    previous: list[Word],
+    following: list[Word],
+    islands: list[_Island],
+    features: FrameFeatures,
+    duration_s: float,
+) -> list[Word]:
+    """Find the syllables of sound that a run of filled-pause tokens stands for.
+
+    Whisper's times for a filler are often zero-length and its neighbours' times stretch over the
+    filler, so the search runs from the start of the previous word to the end of the next one.
+    Held vowels (voiced, steady spectrum) there are the filler's candidates; when there are none,
+    any syllable in the gap between the neighbours will do. Each syllable serves one token at most.
+    """
+    prev_word = next((w for w in reversed(previous) if w.start is not None), None)
+    next_word = next((w for w in following if w.start is not None), None)
+    gap_low = prev_word.end if prev_word else 0.0
+    gap_high = next_word.start if next_word else duration_s
+    gap_low, gap_high = min(gap_low, group[0].start), max(gap_high, group[-1].end)
+    wide_low = max(prev_word.start if prev_word else 0.0, group[0].start - _SEARCH_S)
+    wide_high = min(next_word.end if next_word else duration_s, group[-1].end + _SEARCH_S)
+    held, in_gap = [], []
+    for island in islands:
+        if island.end * HOP_S <= wide_low or island.start * HOP_S >= wide_high:
+            continue
+        for a, b in _nuclei(island, features):
+            nucleus = _Island(a, b)
+            centre = (a + b) * HOP_S / 2
+            if not wide_low <= centre <= wide_high:
+                continue
+            if _is_held_vowel(nucleus, features):
+                held.append((a * HOP_S, b * HOP_S, 0.0))
+            elif gap_low - 0.02 <= a * HOP_S and b * HOP_S <= gap_high + 0.02 and _is_voiced_syllable(nucleus, features):
+                in_gap.append((a * HOP_S, b * HOP_S, _NOT_HELD_PENALTY_S))
+    kept = _assign(group, held + in_gap)
+    # "er" is also an English suffix: Whisper splits a drawn-out "aligner" into "align er". A
+    # real "er" starts its own stretch of sound; one that continues the word before it is that
+    # word's ending.
+    onsets = {island.start for island in islands}
+    return [
+        w for w in kept
+        if canonical_filled_pause(w.text) != "er" or int(round(w.start / HOP_S)) in onsets
+    ]
+
+
+def _is_voiced_syllable(nucleus: _Island, features: FrameFeatures) -> bool:
+    """A syllable loud and voiced enough to be a filler (not a fricative, a breath or a click)."""
+    if nucleus.seconds < _SYLLABLE_MIN_S:
+        return False
+    frames = slice(nucleus.start, nucleus.end)
+    if float(np.mean(features.voicing[frames])) < _SYLLABLE_MIN_VOICING:
+        return False
+    return float(np.max(features.energy_db[frames])) >= features.speech_level_db - _SYLLABLE_MAX_BELOW_SPEECH_DB
+
+
+def _is_held_vowel(nucleus: _Island, features: FrameFeatures) -> bool:
+    if nucleus.seconds < _HELD_MIN_S:
+        return False
+    if float(np.mean(features.voicing[nucleus.start : nucleus.end])) < _HELD_MIN_VOICING:
+        return False
+    return _spectral_change_db(features, nucleus) <= _HELD_MAX_CHANGE_DB
+
+
+def _assign(group: list[Word], nuclei: list[tuple[float, float, float]]) -> list[Word]:
+    """Keep at most one token per nucleus, each moved onto the nearest nucleus.
+
+    Nuclei are (start, end, penalty): a syllable that is not a held vowel counts as that much
+    further away, so a held vowel wins unless it is far off.
+    """
+    chosen: list[tuple[Word, tuple[float, float, float]]] = []
     free = list(nuclei)
     for word in group:
         if not free:
             break
         centre = (word.start + word.end) / 2
-        best = min(range(len(free)), key=lambda k: abs((free[k][0] + free[k][1]) / 2 - centre))
-        start, end = free.pop(best)
-        kept.append(replace(word, start=round(start, 3), end=round(end, 3)))
-    kept.sort(key=lambda w: w.start)
+        best = min(range(len(free)), key=lambda k: abs((free[k][0] + free[k][1]) / 2 - centre) + free[k][2])
+        chosen.append((word, free.pop(best)))
+    chosen.sort(key=lambda item: item[1][0])
+    kept: list[Word] = []
+    last_nucleus = None
+    for word, nucleus in chosen:
+        touching = last_nucleus is not None and abs(nucleus[0] - last_nucleus[1]) < _TOUCH_S
+        if touching and (nucleus[2] > 0 or last_nucleus[2] > 0):
+            # The decaying tail (or onset) of the same filler split off at an energy dip: one filler.
+            kept[-1] = replace(kept[-1], end=round(nucleus[1], 3))
+        else:
+            kept.append(replace(word, start=round(nucleus[0], 3), end=round(nucleus[1], 3)))
+        last_nucleus = nucleus
     return kept
 
 

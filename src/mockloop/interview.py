@@ -110,20 +110,15 @@ def choose_prompt(prompt_id: str | None = None, kind: str | None = None, company
     Raises:
         MockloopError: unknown id (from the prompt bank), or nothing matches.
     """
-    from mockloop.content.prompts import get_prompt, load_bank
+    from mockloop.content.prompts import filter_prompts, get_prompt, load_bank
 
     if prompt_id:
         return get_prompt(prompt_id)
-    bank = load_bank()
-    prompts = list(bank.values()) if isinstance(bank, dict) else list(bank)
-    matches = [
-        p for p in prompts
-        if (kind is None or p.kind == kind) and (company is None or (p.company or "").lower() == company.lower())
-    ]
+    prompts = load_bank()
+    matches = filter_prompts(prompts, kind=kind, company=company)
     if not matches:
-        kinds = ", ".join(sorted({p.kind for p in prompts}))
         wanted = " and ".join(part for part in (f"kind {kind}" if kind else "", f"company {company}" if company else "") if part)
-        raise InputError(f"No prompt with {wanted}. Kinds in the bank: {kinds}.")
+        raise InputError(f"No prompt with {wanted} in the bank; run `mockloop prompts` to see them.")
     return (rng or random.Random()).choice(matches)
 
 
@@ -159,9 +154,14 @@ class Interview:
         analyzer: something with ``analyze_file(path, kind=, prompt=)``; by default a
             ``mockloop.pipeline.Analyzer`` for ``settings.model``.
         speaker: a ``mockloop.tts.Speaker``; by default one built from the settings.
+        probe_chooser: ``(prompt, content_result, n) -> list[str]``, the follow-ups for the
+            probing style; by default ``mockloop.content.probes_for``.
     """
 
-    def __init__(self, prompt, settings: InterviewSettings, store: SessionStore, view: InterviewView | None = None, analyzer=None, speaker=None):
+    def __init__(
+        self, prompt, settings: InterviewSettings, store: SessionStore, view: InterviewView | None = None,
+        analyzer=None, speaker=None, probe_chooser=None,
+    ):
         self.prompt = prompt
         self.settings = settings
         self.store = store
@@ -170,7 +170,10 @@ class Interview:
         self._analyzer_ready = threading.Event()
         self._analyzer_error: BaseException | None = None
         self._speaker = speaker
+        self._probe_chooser = probe_chooser
+        self._speech_off = False
         self._microphone = None
+        self._answer_files: list = []
         self.session: Session | None = None
         self.analyses: dict[int, Any] = {}
 
@@ -183,8 +186,14 @@ class Interview:
             InterviewInterrupted: Ctrl-C (the session is saved as "interrupted").
             MockloopError: a device, disk or input problem (the session is saved as "failed").
         """
-        if not self.settings.answer_audio:
-            self._microphone = self._open_microphone()  # no microphone: fail before anything is said
+        # A missing microphone or answer file, or a bad voice, fails here, before anything is
+        # saved or said.
+        if self.settings.answer_audio:
+            self._answer_files = self._open_answer_files()
+        else:
+            self._microphone = self._open_microphone()
+        if self.settings.speak:
+            self._prepare_speaker()
         self.session = self.store.create(
             prompt=_prompt_dict(self.prompt), settings=self.settings.to_dict(), versions=_versions()
         )
@@ -238,7 +247,9 @@ class Interview:
                     recorder.request_stop(StopReason.ENTER)
                 self.view.tick(recorder)
         except KeyboardInterrupt:
-            self._note_result(record, recorder.stop(StopReason.INTERRUPTED))
+            result = recorder.stop(StopReason.INTERRUPTED)
+            self._note_result(record, result)
+            self.view.answer_finished(index, result)
             raise
         result = recorder.stop()
         self._note_result(record, result)
@@ -268,22 +279,38 @@ class Interview:
 
         return MicrophoneSource(device=self.settings.input_device, samplerate=self.settings.samplerate)
 
-    def _source_for(self, index: int):
-        if self._microphone is not None:
-            return self._microphone
+    def _open_answer_files(self) -> list:
         from mockloop.audio_io.sources import FileSource
 
-        files = self.settings.answer_audio
-        return FileSource(files[min(index, len(files)) - 1], speed=self.settings.answer_speed)
+        return [FileSource(path, speed=self.settings.answer_speed) for path in self.settings.answer_audio]
+
+    def _source_for(self, index: int):
+        """The microphone, or the answer file for answer ``index`` (the last file is reused)."""
+        if self._microphone is not None:
+            return self._microphone
+        return self._answer_files[min(index, len(self._answer_files)) - 1]
+
+    def _prepare_speaker(self) -> None:
+        from mockloop.tts import Speaker, TTSUnavailable
+
+        if self._speaker is None:
+            self._speaker = Speaker(voice=self.settings.voice, rate=self.settings.rate, output_device=self.settings.output_device)
+        try:
+            self._speaker.check_voice()
+        except TTSUnavailable:
+            pass  # reported (once) when the first question is spoken
 
     def _speak(self, text: str, path: Path) -> str | None:
-        if self._speaker is None:
-            from mockloop.tts import Speaker
-
-            self._speaker = Speaker(voice=self.settings.voice, rate=self.settings.rate, output_device=self.settings.output_device)
+        if self._speech_off:
+            return None
         utterance = self._speaker.speak(text, save_to=path)
         if utterance.warning:
             self.view.warning(utterance.warning)
+            # Warn once: without an engine, stop trying; without a speaker, still save the audio.
+            if utterance.audio_path is None:
+                self._speech_off = True
+            else:
+                self._speaker.play = False
         return utterance.audio_path.name if utterance.audio_path else None
 
     # --- analysis ----------------------------------------------------------------------------
@@ -327,12 +354,14 @@ class Interview:
         return analysis
 
     def _choose_probes(self, analysis) -> list[str]:
-        try:
-            from mockloop.content import probes_for
-        except ImportError:
-            self.view.warning("No follow-up questions are available in this version; ending after the main answer.")
-            return []
-        return list(probes_for(self.prompt, analysis.content, n=self.settings.max_probes))[: self.settings.max_probes]
+        chooser = self._probe_chooser
+        if chooser is None:
+            try:
+                from mockloop.content import probes_for as chooser
+            except ImportError:
+                self.view.warning("No follow-up questions are available in this version; ending after the main answer.")
+                return []
+        return list(chooser(self.prompt, analysis.content, n=self.settings.max_probes))[: self.settings.max_probes]
 
     # --- the end -----------------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from mockloop.acoustics import HOP_S, FrameFeatures
 from mockloop.audio import SAMPLE_RATE, check_input_path, load_audio, read_transcript_text
 from mockloop.config import DEFAULT_SETTINGS, Settings
 from mockloop.delivery import measure_delivery
-from mockloop.fillers import verify_filled_pauses
+from mockloop.fillers import canonical_filled_pause, verify_filled_pauses
 from mockloop.models import Analysis, ContentResult, Transcript, Word
 from mockloop.pauses import sound_mask
 from mockloop.scorecard import build_scorecard
@@ -35,11 +35,15 @@ def has_speech(features: FrameFeatures) -> bool:
 
 
 def drop_words_over_silence(words: list[Word], features: FrameFeatures) -> list[Word]:
-    """Remove words Whisper wrote where the audio is silent ("Thank you." after the answer)."""
+    """Remove words Whisper wrote where the audio is silent ("Thank you." after the answer).
+
+    Filled pauses are left to verify_filled_pauses: their times are often wrong by a second or
+    more, so silence at their written time says nothing about them.
+    """
     sound = sound_mask(features, DEFAULT_SETTINGS.pauses)
     kept = []
     for word in words:
-        if word.start is None or word.end is None:
+        if word.start is None or word.end is None or canonical_filled_pause(word.text):
             kept.append(word)
             continue
         a = max(0, int((word.start - 0.05) / HOP_S))

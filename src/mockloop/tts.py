@@ -3,30 +3,27 @@
 Rendering to a file first (instead of ``engine.say``) gives the session a copy of exactly what
 was said, and lets playback go through the same sounddevice path as everything else.
 
-pyttsx3 keeps one espeak instance per process and can hang when engines are re-created, so this
-module owns a single engine, used only from one worker thread, with a timeout on every call.
-A missing or broken engine never stops an interview: the Speaker reports a warning and the
-interview goes on in text.
+Each rendering runs pyttsx3 in a short-lived child process. pyttsx3 queues property changes and
+keeps driver state between calls, and its espeak driver returns from ``runAndWait`` before the
+file is written; reusing one engine in a process gave intermittently empty files and ignored
+rates. A child process starts clean every time (about 0.3 s), can be killed on a timeout, and
+keeps the espeak driver's prints off our stdout. A missing or broken engine
+never stops an interview: the Speaker reports a warning and the interview goes on in text.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+import subprocess
+import sys
 import threading
-from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
 from mockloop.errors import InputError, MockloopError
-
-_worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mockloop-tts")
-_engines: dict[Optional[str], object] = {}
-_defaults: dict[int, tuple] = {}  # id(engine) -> (voice, rate) it started with
-_broken: dict[Optional[str], str] = {}  # driver -> why it cannot be used in this process
-_lock = threading.Lock()
 
 
 class TTSUnavailable(MockloopError):
@@ -81,7 +78,7 @@ class Speaker:
 
     def voices(self) -> list[Voice]:
         """The engine's voices. Raises TTSUnavailable."""
-        return self._call(_list_voices)
+        return [Voice(v["id"], v["name"], tuple(v["languages"])) for v in self._call({"action": "voices"})]
 
     def synthesize(self, text: str, path: str | Path) -> Path:
         """Render ``text`` to a WAV at ``path``.
@@ -91,8 +88,8 @@ class Speaker:
             InputError: ``voice`` names no installed voice.
         """
         path = Path(path)
-        voice_id = self._resolve_voice()
-        self._call(_render, text, str(path), voice_id, self.rate)
+        voice_id = self.check_voice()
+        self._call({"action": "render", "text": text, "path": str(path), "voice": voice_id, "rate": self.rate})
         if not path.is_file() or path.stat().st_size <= 44:
             raise TTSUnavailable(f"The speech engine wrote no audio for {path.name}.")
         return path
@@ -116,7 +113,12 @@ class Speaker:
             return Utterance(text, path, False, f"Could not play the interviewer's voice: {exc} Showing the text only.")
         return Utterance(text, path, True)
 
-    def _resolve_voice(self) -> str | None:
+    def check_voice(self) -> str | None:
+        """The engine's id for ``voice`` (None for the default voice).
+
+        Raises:
+            InputError: no installed voice matches; TTSUnavailable: no engine to ask.
+        """
         if self.voice is None or self._voice_id is not None:
             return self._voice_id
         voices = self.voices()
@@ -131,58 +133,79 @@ class Speaker:
         examples = ", ".join(v.id for v in voices if "en" in v.languages or v.id.startswith("gmw/en"))[:200]
         raise InputError(f"No voice matches {self.voice!r}. English voices here include: {examples}.")
 
-    def _call(self, function, *args):
-        with _lock:
-            if self.driver in _broken:
-                raise TTSUnavailable(_broken[self.driver])
-        future = _worker.submit(_with_engine, self.driver, function, *args)
+    def _call(self, request: dict):
+        """Run one engine request in a child process; its JSON answer, or TTSUnavailable."""
+        request = {**request, "driver": self.driver}
         try:
-            return future.result(timeout=self.timeout_s)
-        except FutureTimeout:
-            reason = f"The speech engine did not answer within {self.timeout_s:.0f} s."
-            with _lock:
-                _broken[self.driver] = reason  # the worker is stuck; never queue behind it again
-            raise TTSUnavailable(reason) from None
+            done = subprocess.run(
+                [sys.executable, "-c", "from mockloop.tts import _child_main; _child_main()"],
+                input=json.dumps(request), capture_output=True, text=True, timeout=self.timeout_s,
+                env=_child_env(),
+            )
+        except subprocess.TimeoutExpired:
+            raise TTSUnavailable(f"The speech engine did not answer within {self.timeout_s:.0f} s.") from None
+        except OSError as exc:
+            raise TTSUnavailable(f"Could not start the speech engine ({exc}).") from None
+        try:
+            answer = json.loads(done.stdout.strip().splitlines()[-1])
+        except (ValueError, IndexError):
+            detail = (done.stderr.strip().splitlines() or ["no output"])[-1]
+            raise TTSUnavailable(f"The speech engine failed ({detail}).") from None
+        if "error" in answer:
+            raise TTSUnavailable(answer["error"])
+        return answer["result"]
 
 
-def _with_engine(driver: str | None, function, *args):
-    """Runs on the TTS worker thread: create the engine once, then call ``function(engine, ...)``."""
-    engine = _engines.get(driver)
-    if engine is None:
-        try:
+def _child_env() -> dict:
+    """Our environment, with this copy of mockloop importable even when it is not installed."""
+    package_parent = str(Path(__file__).resolve().parents[1])
+    paths = [package_parent, *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(dict.fromkeys(paths))}
+
+
+def _child_main() -> None:
+    """Entry point of the child process: one JSON request on stdin, one JSON line on stdout."""
+    request = json.loads(sys.stdin.read())
+    real_stdout = sys.stdout
+    try:
+        with contextlib.redirect_stdout(sys.stderr):  # the espeak driver prints "Audio saved to"
             import pyttsx3
 
+            driver = request.get("driver")
             engine = pyttsx3.init(driver) if driver else pyttsx3.init()
-        except Exception as exc:  # ImportError, OSError (no libespeak), RuntimeError from the driver
-            reason = f"No text-to-speech engine ({type(exc).__name__}: {exc}); install espeak-ng."
-            with _lock:
-                _broken[driver] = reason
-            raise TTSUnavailable(reason) from None
-        _engines[driver] = engine
-        _defaults[id(engine)] = (engine.getProperty("voice"), engine.getProperty("rate"))
-    try:
-        return function(engine, *args)
-    except (InputError, TTSUnavailable):
-        raise
-    except Exception as exc:
-        raise TTSUnavailable(f"The speech engine failed ({type(exc).__name__}: {exc}).") from None
+            if request["action"] == "voices":
+                result = _list_voices(engine)
+            else:
+                _render(engine, request["text"], request["path"], request.get("voice"), request.get("rate"))
+                result = request["path"]
+    except Exception as exc:  # ImportError, OSError (no libespeak), RuntimeError from the driver
+        name = type(exc).__name__
+        if request["action"] == "voices" or isinstance(exc, (ImportError, OSError)):
+            message = f"No text-to-speech engine ({name}: {exc}); install espeak-ng."
+        else:
+            message = f"The speech engine failed ({name}: {exc})."
+        print(json.dumps({"error": message}), file=real_stdout)
+        return
+    print(json.dumps({"result": result}), file=real_stdout)
 
 
-def _list_voices(engine) -> list[Voice]:
+def _list_voices(engine) -> list[dict]:
     return [
-        Voice(id=str(v.id), name=str(v.name), languages=tuple(str(lang) for lang in (v.languages or [])))
+        {"id": str(v.id), "name": str(v.name), "languages": [str(lang) for lang in (v.languages or [])]}
         for v in engine.getProperty("voices")
     ]
 
 
 def _render(engine, text: str, path: str, voice_id: str | None, rate: int | None) -> None:
-    default_voice, default_rate = _defaults.get(id(engine), (None, None))
-    # One engine serves every Speaker in the process: set both properties on every call.
-    if voice_id or default_voice:
-        engine.setProperty("voice", voice_id or default_voice)
-    if rate or default_rate:
-        engine.setProperty("rate", rate or default_rate)
-    # The espeak driver prints "Audio saved to ..." on stdout, which belongs to the CLI.
-    with open(os.devnull, "w") as devnull, contextlib.redirect_stdout(devnull):
-        engine.save_to_file(text, path)
-        engine.runAndWait()
+    if voice_id:
+        engine.setProperty("voice", voice_id)
+    if rate:
+        engine.setProperty("rate", rate)
+    # With espeak, runAndWait returns once synthesis has *started* (espeak renders on its own
+    # thread); the WAV is written when the utterance finishes, so wait for that notification.
+    finished = threading.Event()
+    engine.connect("finished-utterance", lambda **_: finished.set())
+    engine.save_to_file(text, path)
+    engine.runAndWait()
+    if not finished.wait(timeout=300):
+        raise RuntimeError("synthesis never finished")

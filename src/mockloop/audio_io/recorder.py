@@ -267,6 +267,7 @@ class Recorder:
             self._level_dbfs = rms_dbfs(block)
             self._publish(block)
             if self._silence.add(self._level_dbfs, len(block) / self.samplerate):
+                self._accepting = False  # the answer ended here; later blocks are not part of it
                 self._finish(StopReason.SILENCE)
             if self.time_limit_s is not None and self._frames >= self.time_limit_s * self.samplerate:
                 self._accepting = False

@@ -96,6 +96,8 @@ class MicrophoneSource:
     def start(self, on_block: BlockCallback, on_end: EndCallback) -> None:
         sd = load_sounddevice()
         self._on_end = on_end
+        self._stopping.clear()  # one source may record several answers in turn
+        self._ended.clear()
 
         def callback(indata, frames, time_info, status):  # PortAudio thread: copy and go
             if status.input_overflow:

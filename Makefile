@@ -1,0 +1,21 @@
+# The two commands a newcomer needs (see README.md). Both set everything up first.
+.PHONY: demo test setup eval bench fixtures
+
+demo:
+	@scripts/setup.sh demo
+	.venv/bin/mockloop analyze audio_fixtures/sample_answer.flac
+
+test:
+	@scripts/setup.sh test
+	.venv/bin/python -m pytest -q
+
+setup:
+	@scripts/setup.sh test
+
+eval:
+	@scripts/setup.sh demo
+	.venv/bin/python -m mockloop.eval --baseline
+
+fixtures:
+	@scripts/setup.sh demo
+	.venv/bin/python audio_fixtures/build_fixtures.py

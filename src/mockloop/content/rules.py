@@ -1,0 +1,336 @@
+"""The rule-based judge: phrase rules from data, plus the few checks that need code.
+
+Every decision carries the sentences that caused it, so the report can quote the user's own words
+with their times, and a near miss (the topic came up, the item is not met) can be quoted in a tip.
+What can be said as a phrase pattern lives in data/rules/*.yaml; code handles only what patterns
+cannot: order in time (scope before design), counting and comparing (I versus we), duration, and
+jargon with its explanations.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Callable, Optional
+
+from mockloop.content.patterns import load_yaml
+from mockloop.content.rubric import ItemRules, Rubric
+from mockloop.content.text import Doc, Sentence, format_time, is_filler
+
+SPEAKING_RATE_WPM = 150.0  # to estimate the duration of a text answer (conversational pace)
+DEFAULT_EXEC_LIMIT_S = 90.0
+MAX_EVIDENCE = 3
+
+
+@dataclass
+class Hit:
+    """One place in the answer where a rule (or a topic pattern) matched."""
+
+    sentence_index: int
+    first_word: int  # first word of the quote
+    match_word: int  # first word of the anchor match
+    quote: str
+    start: Optional[float]  # time of the quote's first word; None for text input
+    matched: str = ""  # the anchor's matched text, normalised
+    match_quote: str = ""  # the anchor's matched words as spoken ("I'd use Redis")
+
+
+@dataclass
+class ItemFinding:
+    id: str
+    met: bool
+    hits: list[Hit] = field(default_factory=list)
+    near: list[Hit] = field(default_factory=list)
+    note: str = ""
+    detail: dict = field(default_factory=dict)  # numbers behind a code check, for extras
+
+
+@dataclass
+class RuleContext:
+    doc: Doc
+    rubric: Rubric
+    time_limit_s: Optional[float] = None
+    findings: dict = field(default_factory=dict)  # id -> ItemFinding, filled in rubric order
+
+
+def judge_rules(doc: Doc, rubric: Rubric, time_limit_s: Optional[float] = None) -> dict[str, ItemFinding]:
+    """Judge every rubric item of `rubric` on `doc`.
+
+    Args:
+        doc: the segmented transcript.
+        rubric: the kind's rubric with compiled rules.
+        time_limit_s: the prompt's limit, for exec_explain's within_time_limit.
+
+    Returns:
+        item id -> ItemFinding, in rubric order.
+    """
+    context = RuleContext(doc=doc, rubric=rubric, time_limit_s=time_limit_s)
+    # Phrase items first: code checks such as scope_before_design read their hits.
+    for item in rubric.items:
+        spec = rubric.rules[item.id]
+        if spec.code is None:
+            context.findings[item.id] = _judge_phrases(doc, spec)
+    for item in rubric.items:
+        spec = rubric.rules[item.id]
+        if spec.code is not None:
+            check = CODE_CHECKS[spec.code]
+            finding = check(context, spec)
+            if not finding.met and not finding.near:
+                finding.near = topic_hits(doc, spec)
+            context.findings[item.id] = finding
+    return {item.id: context.findings[item.id] for item in rubric.items}
+
+
+# --- phrase rules --------------------------------------------------------------------------------
+
+
+def _positions(doc: Doc) -> list[float]:
+    """Where each sentence starts, as a fraction of the answer's tokens."""
+    total = max(doc.token_count, 1)
+    fractions, seen = [], 0
+    for sentence in doc.sentences:
+        fractions.append(seen / total)
+        seen += sum(1 for t in sentence.tokens if t.text != "?")
+    return fractions
+
+
+def _vetoed(spec: ItemRules, sentences: list[Sentence]) -> bool:
+    return any(p.search(s.text) for p in spec.none for s in sentences)
+
+
+def find_hits(doc: Doc, spec: ItemRules) -> list[Hit]:
+    """All hits of an item's rules, one per anchor sentence (per distinct text for `distinct`)."""
+    hits: list[Hit] = []
+    positions = _positions(doc)
+    low, high = spec.position
+    for index, sentence in enumerate(doc.sentences):
+        if not (low <= positions[index] <= high):
+            continue
+        for rule in spec.rules:
+            if not (rule.position[0] <= positions[index] <= rule.position[1]):
+                continue
+            anchors = list(rule.patterns[0].finditer(sentence.text))
+            if not anchors:
+                continue
+            window = doc.sentences[index : index + rule.window]
+            used = [sentence]
+            last_word = sentence.last_word
+            complete = True
+            for pattern in rule.patterns[1:]:
+                found = None
+                for other in window:
+                    match = pattern.search(other.text)
+                    if match:
+                        found = (other, match)
+                        break
+                if found is None:
+                    complete = False
+                    break
+                other, match = found
+                if other is not sentence:
+                    used.append(other)
+                    _, last = other.token_span(*match.span())
+                    last_word = max(last_word, other.tokens[last].word_index)
+            if not complete or _vetoed(spec, used):
+                continue
+            chosen = anchors if rule.distinct else anchors[:1]
+            for anchor in chosen:
+                hits.append(_make_hit(doc, sentence, anchor, last_word))
+            break  # one rule is enough for this anchor sentence
+    return hits
+
+
+def _make_hit(doc: Doc, sentence: Sentence, match: re.Match, last_word: int) -> Hit:
+    first, last = sentence.token_span(*match.span())
+    match_word = sentence.tokens[first].word_index
+    match_last = sentence.tokens[last].word_index
+    quote_start = max(sentence.first_word, match_word - 8)
+    quote = doc.quote(quote_start, max(last_word, sentence.last_word))
+    start_word = quote_start
+    while start_word < len(doc.words) - 1 and is_filler(doc.words[start_word].text):
+        start_word += 1
+    return Hit(
+        sentence_index=sentence.index,
+        first_word=start_word,
+        match_word=match_word,
+        quote=quote,
+        start=doc.start(start_word),
+        matched=match.group(0),
+        match_quote=doc.quote(match_word, match_last, max_words=12),
+    )
+
+
+def topic_hits(doc: Doc, spec: ItemRules, limit: int = 2) -> list[Hit]:
+    """Sentences where the item's subject came up (for near-miss tips and LLM evidence checks)."""
+    hits = []
+    for sentence in doc.sentences:
+        for pattern in spec.topic:
+            match = pattern.search(sentence.text)
+            if match:
+                hits.append(_make_hit(doc, sentence, match, sentence.last_word))
+                break
+        if len(hits) >= limit:
+            break
+    return hits
+
+
+def _canonical(text: str) -> str:
+    words = [w for w in text.split() if w not in {"the", "a", "an", "my", "our", "their", "team"}]
+    return " ".join(w[:-1] if w.endswith("s") and len(w) > 3 else w for w in words)
+
+
+def _judge_phrases(doc: Doc, spec: ItemRules) -> ItemFinding:
+    hits = find_hits(doc, spec)
+    distinct = any(rule.distinct for rule in spec.rules)
+    if distinct:
+        seen, unique = set(), []
+        for hit in hits:
+            key = _canonical(hit.matched)
+            if key not in seen:
+                seen.add(key)
+                unique.append(hit)
+        count = len(unique)
+        evidence = _one_per_sentence(unique)
+    else:
+        evidence = _one_per_sentence(hits)
+        count = len(evidence)
+    met = count >= spec.min_hits
+    finding = ItemFinding(id=spec.id, met=met, hits=evidence[:MAX_EVIDENCE] if met else [])
+    if not met:
+        finding.near = evidence[:2] or topic_hits(doc, spec)
+        if spec.min_hits > 1 and count:
+            finding.note = f"{count} of the {spec.min_hits} needed"
+    return finding
+
+
+def _one_per_sentence(hits: list[Hit]) -> list[Hit]:
+    seen, unique = set(), []
+    for hit in hits:
+        if hit.sentence_index not in seen:
+            seen.add(hit.sentence_index)
+            unique.append(hit)
+    return unique
+
+
+# --- code checks ---------------------------------------------------------------------------------
+
+
+def design_statements(doc: Doc, rubric: Rubric) -> list[Hit]:
+    """Sentences that propose a component ("I'd put Kafka between ..."), questions excluded."""
+    patterns = [rubric.book.compile(p) for p in rubric.sequencing.get("design", [])]
+    hits = []
+    for sentence in doc.sentences:
+        if sentence.is_question:
+            continue
+        for pattern in patterns:
+            match = pattern.search(sentence.text)
+            if match:
+                hits.append(_make_hit(doc, sentence, match, sentence.last_word))
+                break
+    return hits
+
+
+def _scope_before_design(context: RuleContext, spec: ItemRules) -> ItemFinding:
+    doc, rubric = context.doc, context.rubric
+    scoping_ids = rubric.sequencing.get("scoping_items", [])
+    scoping = sorted(
+        (hit for item_id in scoping_ids for hit in context.findings[item_id].hits),
+        key=lambda hit: hit.match_word,
+    )
+    designs = design_statements(doc, rubric)
+    first_design = designs[0] if designs else None
+    if first_design is None:
+        before = scoping
+    else:
+        before = [hit for hit in scoping if hit.match_word < first_design.match_word]
+    finding = ItemFinding(id=spec.id, met=bool(before), hits=_one_per_sentence(before)[:2])
+    finding.detail = {"first_design": first_design}
+    if not finding.met and first_design is not None:
+        finding.near = [first_design]
+    return finding
+
+
+@lru_cache(maxsize=1)
+def _jargon() -> dict:
+    return load_yaml("jargon.yaml")
+
+
+def _plain_language(context: RuleContext, spec: ItemRules) -> ItemFinding:
+    doc, book = context.doc, context.rubric.book
+    data = _jargon()
+    terms = [book.compile(t) for t in data["terms"]]
+    explain = book.compile("{explain_cue}") if book.has("explain_cue") else None
+    window = int(data.get("explain_window_words", 12))
+    used: dict[str, Hit] = {}
+    explained: set[str] = set()
+    for sentence in doc.sentences:
+        for term in terms:
+            for match in term.finditer(sentence.text):
+                name = match.group(0)
+                if name not in used:
+                    used[name] = _make_hit(doc, sentence, match, sentence.last_word)
+                if explain is not None:
+                    around = sentence.text[match.end() : match.end() + window * 8]
+                    if explain.search(" ".join(around.split()[:window])):
+                        explained.add(name)
+    unexplained = [name for name in used if name not in explained]
+    limit = int(data.get("max_unexplained_terms", 2))
+    finding = ItemFinding(id=spec.id, met=len(unexplained) <= limit)
+    finding.detail = {"terms": list(used), "unexplained": unexplained, "limit": limit}
+    finding.note = (
+        f"{len(unexplained)} unexplained technical term(s)"
+        + (f": {', '.join(unexplained[:6])}" if unexplained else "")
+    )
+    if not finding.met:
+        finding.near = [used[name] for name in unexplained[:2]]
+    return finding
+
+
+def answer_duration_s(doc: Doc) -> tuple[float, bool]:
+    """Seconds spoken and whether that is measured (True) or estimated from words (False)."""
+    words = doc.words
+    timed = [w for w in words if w.start is not None]
+    if timed:
+        end = max((w.end if w.end is not None else w.start) for w in timed)
+        return max(end - timed[0].start, 0.0), True
+    if doc.transcript.duration_s is not None:
+        return doc.transcript.duration_s, True
+    return len(words) / SPEAKING_RATE_WPM * 60.0, False
+
+
+def _within_time_limit(context: RuleContext, spec: ItemRules) -> ItemFinding:
+    limit = context.time_limit_s or DEFAULT_EXEC_LIMIT_S
+    duration, measured = answer_duration_s(context.doc)
+    finding = ItemFinding(id=spec.id, met=duration <= limit)
+    how = "measured" if measured else f"estimated from {len(context.doc.words)} words at {SPEAKING_RATE_WPM:.0f} wpm"
+    finding.note = f"{format_time(duration)} ({how}); limit {format_time(limit)}"
+    finding.detail = {"duration_s": round(duration, 1), "measured": measured, "limit_s": limit}
+    return finding
+
+
+def _owns_actions(context: RuleContext, spec: ItemRules) -> ItemFinding:
+    doc, book = context.doc, context.rubric.book
+    i_pattern, we_pattern = book.compile("{i_action}"), book.compile("{we_action}")
+    habit = book.compile("^(?:\\S+ ){0,3}(?:usually|always|generally|typically|normally|in general)")
+    i_hits, we_count = [], 0
+    for sentence in doc.sentences:
+        if habit.search(sentence.text):
+            continue
+        for match in i_pattern.finditer(sentence.text):
+            i_hits.append(_make_hit(doc, sentence, match, sentence.last_word))
+        we_count += len(we_pattern.findall(sentence.text))
+    i_count = len(i_hits)
+    met = i_count >= 2 or (i_count == 1 and we_count <= 1)
+    finding = ItemFinding(id=spec.id, met=met, hits=_one_per_sentence(i_hits)[:MAX_EVIDENCE] if met else [])
+    finding.note = f"{i_count} 'I' action(s), {we_count} 'we' action(s)"
+    finding.detail = {"i_actions": i_count, "we_actions": we_count}
+    return finding
+
+
+CODE_CHECKS: dict[str, Callable[[RuleContext, ItemRules], ItemFinding]] = {
+    "scope_before_design": _scope_before_design,
+    "plain_language": _plain_language,
+    "within_time_limit": _within_time_limit,
+    "owns_actions": _owns_actions,
+}

@@ -1,0 +1,139 @@
+"""Shared fixtures: where the fixtures live, one loaded Whisper model, an isolated home, the CLI.
+
+Every test gets its own MOCKLOOP_HOME and MOCKLOOP_CONFIG under tmp_path, so nothing reads or
+writes the user's sessions or config, and MOCKLOOP_MODEL from the caller's shell cannot change
+which model the tests use. Tests that run the real CLI use ``run_cli`` (a subprocess of this
+interpreter running ``-m mockloop``), exactly what a user types.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = REPO / "audio_fixtures"
+SAMPLE_ANSWER = FIXTURES / "sample_answer.flac"
+SAMPLE_TRUTH = FIXTURES / "sample_answer.json"
+SYNTHETIC = FIXTURES / "synthetic"
+SHARED_AUDIO_DIR = (REPO / ".." / "shared" / "audio").resolve()
+
+CLI_TIMEOUT_S = 180
+
+
+def load_truth(clip_id: str) -> dict:
+    """The ground-truth JSON of a synthetic clip ("syn_02") or of "sample_answer"."""
+    path = SAMPLE_TRUTH if clip_id == "sample_answer" else SYNTHETIC / f"{clip_id}.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def clip_path(clip_id: str) -> Path:
+    return SAMPLE_ANSWER if clip_id == "sample_answer" else SYNTHETIC / f"{clip_id}.flac"
+
+
+def isolated_env(root: Path, **overrides: str) -> dict[str, str]:
+    """A copy of os.environ whose mockloop home and config live under ``root``."""
+    env = dict(os.environ)
+    env.pop("MOCKLOOP_MODEL", None)
+    env["MOCKLOOP_HOME"] = str(root / "mockloop-home")
+    env["MOCKLOOP_CONFIG"] = str(root / "mockloop-config.toml")
+    env.update(overrides)
+    return env
+
+
+def run_cli(*args: str | os.PathLike, env: dict[str, str] | None = None, cwd: Path | None = None) -> tuple[int, str, str]:
+    """Run ``python -m mockloop ARGS`` and return (returncode, stdout, stderr).
+
+    Without ``env`` the child inherits os.environ, which the autouse fixture has already pointed
+    at the test's own tmp_path.
+    """
+    completed = subprocess.run(
+        [sys.executable, "-m", "mockloop", *map(str, args)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        env=env,
+        cwd=cwd,
+        timeout=CLI_TIMEOUT_S,
+    )
+    return completed.returncode, completed.stdout, completed.stderr
+
+
+@pytest.fixture(autouse=True)
+def _isolated_mockloop_home(tmp_path, monkeypatch):
+    """Each test has its own MOCKLOOP_HOME and MOCKLOOP_CONFIG; MOCKLOOP_MODEL is unset."""
+    monkeypatch.setenv("MOCKLOOP_HOME", str(tmp_path / "mockloop-home"))
+    monkeypatch.setenv("MOCKLOOP_CONFIG", str(tmp_path / "mockloop-config.toml"))
+    monkeypatch.delenv("MOCKLOOP_MODEL", raising=False)
+
+
+@pytest.fixture(scope="session")
+def session_env(tmp_path_factory) -> dict[str, str]:
+    """An isolated environment for session- or module-scoped CLI runs (no tmp_path there)."""
+    return isolated_env(tmp_path_factory.mktemp("session-home"))
+
+
+@pytest.fixture
+def cli():
+    """``cli("analyze", path, "--json")`` -> (returncode, stdout, stderr)."""
+    return run_cli
+
+
+@pytest.fixture(scope="session")
+def analyzer():
+    """One Analyzer with the embedded tiny.en model, loaded once for the whole run."""
+    from mockloop.pipeline import Analyzer
+
+    instance = Analyzer()
+    instance.load()
+    return instance
+
+
+@pytest.fixture(scope="session")
+def sample_json_run(session_env) -> tuple[int, str, str]:
+    """`mockloop analyze audio_fixtures/sample_answer.flac --json`, run once for the whole session.
+
+    Several modules check this one run (the contract, the terminal report's numbers), so the
+    ~90 s answer is transcribed once instead of once per test.
+    """
+    return run_cli("analyze", SAMPLE_ANSWER, "--json", env=session_env, cwd=REPO)
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return REPO
+
+
+@pytest.fixture(scope="session")
+def sample_answer() -> Path:
+    return SAMPLE_ANSWER
+
+
+@pytest.fixture(scope="session")
+def sample_truth() -> dict:
+    return load_truth("sample_answer")
+
+
+@pytest.fixture(scope="session")
+def synthetic_dir() -> Path:
+    return SYNTHETIC
+
+
+@pytest.fixture(scope="session")
+def SHARED_AUDIO() -> Path:  # noqa: N802 - named as the folder it stands for
+    """The real recordings in ../shared/audio (see its README).
+
+    Skips when the folder is absent, except under CI=true, where a missing folder is a failure.
+    """
+    if not (SHARED_AUDIO_DIR / "README.md").is_file():
+        message = f"real recordings not found at {SHARED_AUDIO_DIR}"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message + " (CI=true: these tests must run)")
+        pytest.skip(message)
+    return SHARED_AUDIO_DIR

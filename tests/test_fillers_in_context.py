@@ -1,0 +1,140 @@
+"""Filler words are decided in context: "we need, like, a queue" has one, "tools like Kafka" has none.
+
+A table of sentences as Whisper writes them (punctuation and capitals included) and the fillers a
+careful listener would count, in the style of openai/whisper's tests/test_normalizer.py. The table
+is the specification (see the analysis contract, `delivery.fillers[].kind`): a row that the rules
+get wrong stays here, marked xfail with the reason, until the rules are fixed.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from mockloop.fillers import DISCOURSE, FILLED_PAUSE, canonical_filled_pause, find_fillers
+from mockloop.models import Word
+
+FP, DM = FILLED_PAUSE, DISCOURSE
+
+
+def fillers_in(sentence: str) -> list[tuple[str, str]]:
+    return [(f.text, f.kind) for f in find_fillers([Word(token) for token in sentence.split()])]
+
+
+# Ordinary uses of words that can be fillers: a listener hears no filler in any of these.
+NOT_FILLERS = [
+    "I'd like to start with the users before the storage.",
+    "I would like to check that this matches what you had in mind.",
+    "The product team would like a weekly report.",
+    "We could use teams like Kafka and the platform group for this.",
+    "We could use tools like Kafka and Flink for the stream job.",
+    "It looks like the queue is the bottleneck.",
+    "We shard by region so that the team can scale each one alone.",
+    "Do you know who owns it?",
+    "Do you know who owns the billing service?",
+    "You know the latency budget better than I do.",
+    "First we need the right owner for the queue.",
+    "Right now the queue holds a day of readings.",
+    "What I mean by done is that the dashboard is live.",
+    "We should ask what kind of data each client sends.",
+    "This sort of failure is rare in one region.",
+    "That is right.",
+    "I told 'er about the launch date.",
+]
+
+
+@pytest.mark.parametrize("sentence", NOT_FILLERS)
+def test_ordinary_uses_of_filler_words_are_not_fillers(sentence):
+    assert fillers_in(sentence) == []
+
+
+FILLERS = [
+    ("We need, like, a queue in front of the writers.", [("like", DM)]),
+    ("Um, before I start, let me confirm the scope.", [("um", FP)]),
+    ("So, um, the queue buffers up to a day.", [("so", DM), ("um", FP)]),
+    ("It's, you know, expensive to score every reading.", [("you know", DM)]),
+    ("I mean, the latency matters more than the cost.", [("i mean", DM)]),
+    ("Basically the queue is the bottleneck.", [("basically", DM)]),
+    ("That's the plan, right?", [("right", DM)]),
+    ("Uh, so, we start with ingestion.", [("uh", FP), ("so", DM)]),
+    ("Actually, the stream job scores each reading.", [("actually", DM)]),
+    ("It's kind of slow at peak.", [("kind of", DM)]),
+    ("Right, so the first thing is ingestion.", [("right", DM), ("so", DM)]),
+    ("We page the on-call, um, when lag passes two minutes.", [("um", FP)]),
+    ("I asked her, er, whether the date works.", [("er", FP)]),
+    ("Ah, I see what you mean.", [("ah", FP)]),
+    ("Hmm. Let me think about the storage.", [("hmm", FP)]),
+    ("Umm, uh, the queue.", [("um", FP), ("uh", FP)]),
+]
+
+
+@pytest.mark.parametrize("sentence, expected", FILLERS)
+def test_fillers_are_found_with_their_kind_and_normalised_text(sentence, expected):
+    assert fillers_in(sentence) == expected
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "fillers.py _is_discourse_filler: 'so' after a comma counts as a filler (isolated_before), "
+        "but a causal 'so' ('X, so we do Y' = therefore) is a conjunction, not a filler; Whisper "
+        "writes that comma almost every time, so real answers get inflated filler counts"
+    ),
+)
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The reads are heavy, so we cache them at the edge.",
+        "The queue buffers a day of data, so we never lose a reading.",
+    ],
+)
+def test_a_causal_so_after_a_comma_is_a_conjunction_not_a_filler(sentence):
+    assert fillers_in(sentence) == []
+
+
+@pytest.mark.parametrize(
+    "written, canonical",
+    [
+        ("Umm,", "um"),
+        ("Ummm...", "um"),
+        ("Uhm", "um"),
+        ("Erm,", "um"),
+        ("Hmm.", "hmm"),
+        ("Hm,", "hmm"),
+        ("Uh,", "uh"),
+        ("uhh", "uh"),
+        ("Er,", "er"),
+        ("Ahh!", "ah"),
+    ],
+)
+def test_filled_pause_spellings_map_to_one_canonical_name(written, canonical):
+    assert canonical_filled_pause(written) == canonical
+    assert fillers_in(f"{written} the queue is full.") == [(canonical, FP)]
+
+
+@pytest.mark.parametrize("word", ["'er", "her", "umbrella", "hummus", "uhuru"])
+def test_words_that_only_look_like_filled_pauses_are_not_fillers(word):
+    # "'er" is how transcripts write a dropped-h "her" ("I told 'er"), not the filler "er".
+    assert canonical_filled_pause(word) is None
+
+
+def test_a_filler_points_at_its_word_and_keeps_its_times():
+    words = [
+        Word("We", 0.50, 0.62),
+        Word("need,", 0.62, 0.90),
+        Word("like,", 1.10, 1.40),
+        Word("a", 1.60, 1.65),
+        Word("queue.", 1.65, 2.00),
+    ]
+
+    (filler,) = find_fillers(words)
+
+    assert (filler.text, filler.kind, filler.word_index) == ("like", DM, 2)
+    assert (filler.start, filler.end) == (1.10, 1.40)
+
+
+def test_a_two_word_filler_spans_from_its_first_to_its_last_word():
+    words = [Word("It's,", 3.0, 3.2), Word("you", 3.4, 3.5), Word("know,", 3.5, 3.8), Word("expensive.", 4.0, 4.6)]
+
+    (filler,) = find_fillers(words)
+
+    assert (filler.text, filler.start, filler.end, filler.word_index) == ("you know", 3.4, 3.8, 1)

@@ -1,0 +1,264 @@
+"""The interview loop: ask, record, probe, score, save; and what is left behind when it stops early.
+
+These tests drive ``Interview`` directly with ``--answer-audio``-style file sources fed as fast
+as the recorder takes them, so they need no sound server. Analysis is done by a stand-in that
+measures the recorded file without transcribing it, which keeps these tests about the loop (the
+real Whisper pipeline runs in tests/test_interview_e2e.py).
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import threading
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from mockloop.errors import InputError
+from mockloop.interview import (
+    Interview,
+    InterviewInterrupted,
+    InterviewSettings,
+    InterviewView,
+    phase_at,
+    silence_rule,
+    spoken_summary,
+)
+from mockloop.models import Analysis, ContentResult, DeliveryMetrics, RubricVerdict, Scorecard, Transcript
+from mockloop.sessions import SessionStorageError, SessionStore
+from mockloop.tts import Speaker
+
+RUBRIC = ("clarifies_requirements", "sizes_the_load", "plans_failures", "names_owners")
+
+PROMPT = SimpleNamespace(
+    id="sd-test", kind="system_design", company=None, title="Ingest robot telemetry",
+    text="Design a system that flags anomalies in robot sensor data.", time_limit_s=600,
+    phases=[("Clarify", 60), ("Design", 420), ("Wrap up", 120)], probes={},
+)
+
+
+class MeasuringAnalyzer:
+    """Stands in for the Whisper pipeline: measures each answer file, transcribes nothing.
+
+    ``met`` lists, per answer in order, the rubric items that answer is said to meet; delivery
+    scores 80, 60, 40 ... in answer order, so weighted overall scores can be checked by hand.
+    """
+
+    def __init__(self, met: list[set[str]]):
+        self.met = met
+        self.calls: list[Path] = []
+
+    def analyze_file(self, path, kind=None, prompt=None) -> Analysis:
+        self.calls.append(Path(path))
+        n = len(self.calls)
+        duration_s = sf.info(str(path)).duration
+        met = self.met[n - 1]
+        rubric = [RubricVerdict(item, item in met) for item in RUBRIC]
+        content_score = round(100 * len(met) / len(RUBRIC))
+        delivery = DeliveryMetrics(
+            duration_s=duration_s, word_count=0, speaking_time_s=duration_s, words_per_minute=140.0,
+            articulation_rate_wpm=150.0, fillers=[], fillers_per_minute=0.0, pauses=[], long_pause_threshold_s=2.0,
+            response_latency_s=0.5, decision_markers=[], longest_stretch_without_marker_s=None, hedges=[],
+        )
+        return Analysis(
+            source=Path(path).name, kind=kind, transcript=Transcript([], duration_s), delivery=delivery,
+            content=ContentResult(kind=kind, rubric=rubric, score=content_score),
+            scorecard=Scorecard(delivery_score=100 - 20 * n, content_score=content_score, tips=["Size the load before you design. It anchors the rest."]),
+            prompt_id=getattr(prompt, "id", None),
+        )
+
+
+def probe_the_gaps(prompt, content, n):
+    """Asks about every unmet rubric item, like the content module's chooser."""
+    return [f"How would you handle {v.id.replace('_', ' ')}?" for v in content.rubric if not v.met][:n]
+
+
+def write_answer(path: Path, seconds: float, rate: int = 16000) -> Path:
+    """A tone standing in for speech (the stand-in analyzer does not listen)."""
+    t = np.arange(int(seconds * rate)) / rate
+    sf.write(path, (0.2 * np.sin(2 * np.pi * 180 * t)).astype("float32"), rate)
+    return path
+
+
+def run(tmp_path, settings: InterviewSettings, analyzer=None, **kwargs):
+    store = SessionStore(tmp_path / "sessions")
+    interview = Interview(PROMPT, settings, store, analyzer=analyzer or MeasuringAnalyzer([{"clarifies_requirements"}]), **kwargs)
+    return interview, interview.run()
+
+
+def test_a_silent_interview_saves_the_answer_its_analysis_and_a_scorecard(tmp_path):
+    answer = write_answer(tmp_path / "answer.wav", 4.0)
+    _, session = run(tmp_path, InterviewSettings(speak=False, answer_audio=(answer,), answer_speed=0))
+
+    record = json.loads((session.folder / "session.json").read_text())
+    assert record["status"] == "complete" and record["ended_at"]
+    assert record["prompt"]["id"] == "sd-test" and record["settings"]["style"] == "silent"
+    assert record["versions"]["python"] and "sounddevice" in record["versions"]
+    [main] = record["answers"]
+    assert main["role"] == "main" and main["stop_reason"] == "end_of_audio"
+    assert main["duration_s"] == pytest.approx(4.0, abs=0.01)
+    assert sf.info(session.folder / main["audio"]).duration == pytest.approx(4.0, abs=0.01)
+    analysis = json.loads((session.folder / main["analysis"]).read_text())
+    assert analysis["schema"] == "mockloop.analysis/1" and analysis["scorecard"]["content_score"] == 25
+    assert record["overall"] == {"delivery_score": 80, "content_score": 25, "duration_s": 4.0}
+    scorecard = (session.folder / "scorecard.md").read_text()
+    assert "Ingest robot telemetry" in scorecard and "| **Overall** | 80 | 25 |" in scorecard
+    assert "Rubric missed: sizes_the_load, plans_failures, names_owners" in scorecard
+
+
+def test_the_probing_style_asks_follow_ups_on_the_gaps_and_records_each_separately(tmp_path):
+    main, follow_up = write_answer(tmp_path / "main.wav", 3.0), write_answer(tmp_path / "probe.wav", 1.0)
+    analyzer = MeasuringAnalyzer([{"clarifies_requirements"}, {"sizes_the_load"}, {"plans_failures"}])
+    settings = InterviewSettings(style="probing", max_probes=2, speak=False, answer_audio=(main, follow_up), answer_speed=0)
+    _, session = run(tmp_path, settings, analyzer=analyzer, probe_chooser=probe_the_gaps)
+
+    answers = session.record.answers
+    assert [a.role for a in answers] == ["main", "probe", "probe"]
+    assert [a.question for a in answers[1:]] == ["How would you handle sizes the load?", "How would you handle plans failures?"]
+    assert [a.duration_s for a in answers] == [3.0, 1.0, 1.0]  # the last file serves every later answer
+    assert [p.name for p in analyzer.calls] == ["answer-1.wav", "answer-2.wav", "answer-3.wav"]
+    # delivery weighted by length: (80*3 + 60*1 + 40*1) / 5; content: 3 of 4 items met across answers
+    assert session.record.overall["delivery_score"] == 68
+    assert session.record.overall["content_score"] == 75
+
+
+def test_the_time_limit_cuts_a_long_answer(tmp_path):
+    answer = write_answer(tmp_path / "answer.wav", 10.0)
+    _, session = run(tmp_path, InterviewSettings(speak=False, time_limit_s=2.5, answer_audio=(answer,), answer_speed=0))
+    [main] = session.record.answers
+    assert main.stop_reason == "time_limit" and main.duration_s == 2.5
+
+
+def test_questions_and_summary_are_rendered_into_the_session_when_spoken(tmp_path):
+    answer = write_answer(tmp_path / "answer.wav", 1.0)
+    settings = InterviewSettings(speak=True, answer_audio=(answer,), answer_speed=0)
+    _, session = run(tmp_path, settings, speaker=Speaker(play=False))
+
+    assert session.record.answers[0].question_audio == "question-1.wav"
+    for name in ("question-1.wav", "summary.wav"):
+        assert sf.info(session.folder / name).duration > 1.0
+
+
+def test_ctrl_c_keeps_the_recording_and_marks_the_session_interrupted(tmp_path):
+    answer = write_answer(tmp_path / "answer.wav", 30.0)
+
+    class InterruptAfterOneSecond(InterviewView):
+        def tick(self, recorder):
+            if recorder.elapsed_s >= 1.0:
+                signal.raise_signal(signal.SIGINT)  # exactly what Ctrl-C delivers
+
+    settings = InterviewSettings(speak=False, answer_audio=(answer,), answer_speed=1.0)
+    interview = Interview(PROMPT, settings, SessionStore(tmp_path / "sessions"), view=InterruptAfterOneSecond(), analyzer=MeasuringAnalyzer([set()]))
+    with pytest.raises(InterviewInterrupted, match="Stopped. What was recorded is kept in"):
+        interview.run()
+
+    record = json.loads((interview.session.folder / "session.json").read_text())
+    assert record["status"] == "interrupted"
+    assert record["answers"][0]["stop_reason"] == "interrupted"
+    kept = sf.info(interview.session.folder / "answer-1.wav").duration
+    assert 1.0 <= kept <= 1.5 and kept == pytest.approx(record["answers"][0]["duration_s"], abs=0.01)
+
+
+def test_an_unwritable_sessions_folder_fails_before_anything_is_asked(tmp_path):
+    answer = write_answer(tmp_path / "answer.wav", 1.0)
+    asked = []
+
+    class Watching(InterviewView):
+        def question_asked(self, index, role, text):
+            asked.append(text)
+
+    store = SessionStore(tmp_path / "a-file" / "sessions")
+    (tmp_path / "a-file").write_text("")
+    interview = Interview(PROMPT, InterviewSettings(speak=False, answer_audio=(answer,)), store, view=Watching(), analyzer=MeasuringAnalyzer([set()]))
+    with pytest.raises(SessionStorageError, match="--sessions-dir"):
+        interview.run()
+    assert asked == []
+
+
+def test_an_answer_that_cannot_be_analysed_is_still_saved_with_the_reason(tmp_path):
+    class BrokenModel:
+        def analyze_file(self, path, kind=None, prompt=None):
+            raise InputError("the model could not read this")
+
+    answer = write_answer(tmp_path / "answer.wav", 1.0)
+    _, session = run(tmp_path, InterviewSettings(speak=False, answer_audio=(answer,), answer_speed=0), analyzer=BrokenModel())
+    [main] = session.record.answers
+    assert session.record.status == "complete" and main.analysis is None
+    assert "Not analysed: the model could not read this" in main.error
+    assert (session.folder / main.audio).is_file()
+    assert "Not analysed" in (session.folder / "scorecard.md").read_text()
+
+
+# --- small rules ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "elapsed_s, expected",
+    [(0, ("Clarify", 60)), (59.5, ("Clarify", 0.5)), (60, ("Design", 420)), (590, ("Wrap up", 10)), (600, None)],
+)
+def test_the_phase_shown_follows_the_clock(elapsed_s, expected):
+    assert phase_at(PROMPT.phases, elapsed_s) == expected
+
+
+def test_system_design_answers_never_stop_on_silence_unless_asked():
+    assert silence_rule("system_design", None) is None
+    assert silence_rule("behavioral", None).after_s == 12.0
+    assert silence_rule("system_design", 20).after_s == 20
+    assert silence_rule("behavioral", 0) is None
+
+
+def test_the_spoken_summary_is_two_or_three_sentences(tmp_path):
+    answer = write_answer(tmp_path / "answer.wav", 0.5)
+    analysis = MeasuringAnalyzer([{"clarifies_requirements"}]).analyze_file(answer, kind="system_design")
+    text = spoken_summary({"delivery_score": 80, "content_score": 25, "duration_s": 185.0}, {1: analysis})
+    assert text == (
+        "Thank you. You spoke for 3 minutes and 5 seconds at about 140 words per minute. "
+        "You scored delivery 80 and content 25 out of 100. To improve: Size the load before you design."
+    )
+
+
+def test_settings_refuse_an_unknown_style():
+    with pytest.raises(InputError, match="Unknown interviewer style 'chatty'"):
+        InterviewSettings(style="chatty")
+
+
+def test_the_loop_waits_on_a_background_model_load(tmp_path):
+    """The model loads while the prompt is spoken; analysis waits for it instead of failing."""
+    loaded = threading.Event()
+
+    class SlowToLoad(MeasuringAnalyzer):
+        def load(self):
+            loaded.wait(0.5)
+            loaded.set()
+
+        def analyze_file(self, path, kind=None, prompt=None):
+            assert loaded.is_set()
+            return super().analyze_file(path, kind, prompt)
+
+    answer = write_answer(tmp_path / "answer.wav", 0.2)
+    _, session = run(tmp_path, InterviewSettings(speak=False, answer_audio=(answer,), answer_speed=0), analyzer=SlowToLoad([set()]))
+    assert session.record.answers[0].analysis == "answer-1.json"
+
+
+def test_without_a_speech_engine_the_interview_goes_on_in_text_with_one_warning(tmp_path):
+    warnings = []
+
+    class Collecting(InterviewView):
+        def warning(self, message):
+            warnings.append(message)
+
+    answer = write_answer(tmp_path / "answer.wav", 0.5)
+    settings = InterviewSettings(style="probing", max_probes=1, speak=True, answer_audio=(answer,), answer_speed=0)
+    interview = Interview(
+        PROMPT, settings, SessionStore(tmp_path / "sessions"), view=Collecting(),
+        analyzer=MeasuringAnalyzer([set(), set()]), speaker=Speaker(driver="no_such_driver"), probe_chooser=probe_the_gaps,
+    )
+    session = interview.run()
+
+    assert session.record.status == "complete" and len(session.record.answers) == 2
+    assert [a.question_audio for a in session.record.answers] == [None, None]
+    assert len(warnings) == 1 and "No text-to-speech engine" in warnings[0]
