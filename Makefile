@@ -3,7 +3,7 @@
 
 demo:
 	@scripts/setup.sh demo
-	.venv/bin/mockloop analyze audio_fixtures/sample_answer.flac
+	scripts/demo.sh
 
 test:
 	@scripts/setup.sh test

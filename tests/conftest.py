@@ -2,8 +2,11 @@
 
 Every test gets its own MOCKLOOP_HOME and MOCKLOOP_CONFIG under tmp_path, so nothing reads or
 writes the user's sessions or config, and MOCKLOOP_MODEL from the caller's shell cannot change
-which model the tests use. Tests that run the real CLI use ``run_cli`` (a subprocess of this
-interpreter running ``-m mockloop``), exactly what a user types.
+which model the tests use. Tests that run the real CLI use the ``cli`` fixture (a subprocess of
+this interpreter running ``-m mockloop``), exactly what a user types.
+
+Everything here is reached through fixtures, never ``from conftest import ...``: tests/content has
+its own conftest.py, and both are imported under the module name "conftest".
 """
 
 from __future__ import annotations
@@ -79,9 +82,12 @@ def session_env(tmp_path_factory) -> dict[str, str]:
     return isolated_env(tmp_path_factory.mktemp("session-home"))
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def cli():
-    """``cli("analyze", path, "--json")`` -> (returncode, stdout, stderr)."""
+    """``cli("analyze", path, "--json", env=None, cwd=None)`` -> (returncode, stdout, stderr).
+
+    The child inherits os.environ at call time, i.e. the calling test's isolated home.
+    """
     return run_cli
 
 
@@ -126,6 +132,16 @@ def synthetic_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
+def synthetic_clip():
+    """``synthetic_clip("syn_02")`` -> (path of the FLAC, its ground-truth dict)."""
+
+    def get(clip_id: str) -> tuple[Path, dict]:
+        return clip_path(clip_id), load_truth(clip_id)
+
+    return get
+
+
+@pytest.fixture(scope="session")
 def SHARED_AUDIO() -> Path:  # noqa: N802 - named as the folder it stands for
     """The real recordings in ../shared/audio (see its README).
 
@@ -137,3 +153,7 @@ def SHARED_AUDIO() -> Path:  # noqa: N802 - named as the folder it stands for
             pytest.fail(message + " (CI=true: these tests must run)")
         pytest.skip(message)
     return SHARED_AUDIO_DIR
+
+
+# The real PulseAudio server (null sink; its monitor is the microphone) for audio I/O tests.
+from pulse import pulse_server  # noqa: E402,F401

@@ -20,8 +20,6 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from conftest import clip_path, load_truth
-
 CLIP = "syn_01"
 MIN_CONTENT_OVERLAP = 0.70
 DURATION_TOL_S = 0.1
@@ -69,9 +67,11 @@ FORMATS = [
 
 
 @pytest.mark.parametrize("name, codec, out_rate, layout", FORMATS)
-def test_every_format_transcribes_to_the_same_words_and_duration(analyzer, tmp_path, name, codec, out_rate, layout):
-    truth = load_truth(CLIP)
-    samples, rate = sf.read(clip_path(CLIP), dtype="float32")
+def test_every_format_transcribes_to_the_same_words_and_duration(
+    analyzer, synthetic_clip, tmp_path, name, codec, out_rate, layout
+):
+    source, truth = synthetic_clip(CLIP)
+    samples, rate = sf.read(source, dtype="float32")
     encoded = tmp_path / name
     encode(samples, rate, encoded, codec, out_rate, layout)
     with av.open(str(encoded)) as written:  # the file really is what this case claims

@@ -16,9 +16,12 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from conftest import SAMPLE_ANSWER, SYNTHETIC
 
-SPEECH_CLIP = SYNTHETIC / "syn_01.flac"  # a clip with speech, so the model is actually needed
+
+@pytest.fixture
+def speech_clip(synthetic_clip) -> Path:
+    """A clip with speech in it, so the analysis really gets as far as needing the model."""
+    return synthetic_clip("syn_01")[0]
 
 
 def assert_one_line_error(result, *patterns: str) -> str:
@@ -56,17 +59,17 @@ def test_a_wav_that_holds_text_is_reported_as_unreadable_audio(cli, tmp_path):
     assert_one_line_error(cli("analyze", fake), re.escape("answer.wav"), r"not a readable audio file|corrupt|cannot decode")
 
 
-def test_a_truncated_flac_is_refused_not_analysed_as_silence(cli, tmp_path):
+def test_a_truncated_flac_is_refused_not_analysed_as_silence(cli, tmp_path, sample_answer):
     truncated = tmp_path / "answer.flac"
-    truncated.write_bytes(SAMPLE_ANSWER.read_bytes()[:3000])  # header and part of the first frame
-    assert_one_line_error(cli("analyze", truncated), re.escape("answer.flac"), r"truncated|corrupt|zero length|no audio")
+    truncated.write_bytes(sample_answer.read_bytes()[:3000])  # header and part of the first frame
+    assert_one_line_error(cli("analyze", truncated), re.escape("answer.flac"), r"truncated")
 
 
 def test_a_wav_with_zero_frames_is_reported_as_zero_length(cli, tmp_path):
     zero = tmp_path / "answer.wav"
     sf.write(zero, np.zeros(0, dtype=np.float32), 16000, subtype="PCM_16")
     assert zero.stat().st_size > 0, "a valid WAV header, not an empty file"
-    assert_one_line_error(cli("analyze", zero), re.escape("answer.wav"), r"zero length|no audio|empty")
+    assert_one_line_error(cli("analyze", zero), re.escape("answer.wav"), r"zero length")
 
 
 def test_an_unsupported_extension_names_the_extension_and_the_accepted_ones(cli, tmp_path):
@@ -98,21 +101,21 @@ def test_a_txt_that_is_not_utf8_is_refused_naming_the_encoding(cli, tmp_path):
 # --------------------------------------------------------------------------- unusable models
 
 
-def test_a_model_folder_that_does_not_exist_is_named_in_the_error(cli):
+def test_a_model_folder_that_does_not_exist_is_named_in_the_error(cli, speech_clip):
     assert_one_line_error(
-        cli("analyze", SPEECH_CLIP, "--model", "/nonexistent/folder"), re.escape("/nonexistent/folder"), r"not found"
+        cli("analyze", speech_clip, "--model", "/nonexistent/folder"), re.escape("/nonexistent/folder"), r"not found"
     )
 
 
-def test_an_empty_model_folder_is_refused_because_it_has_no_model_bin(cli, tmp_path):
+def test_an_empty_model_folder_is_refused_because_it_has_no_model_bin(cli, tmp_path, speech_clip):
     empty_model = tmp_path / "my-model"
     empty_model.mkdir()
-    assert_one_line_error(cli("analyze", SPEECH_CLIP, "--model", empty_model), re.escape(str(empty_model)), r"model\.bin")
+    assert_one_line_error(cli("analyze", speech_clip, "--model", empty_model), re.escape(str(empty_model)), r"model\.bin")
 
 
-def test_an_unknown_model_name_is_refused_and_the_known_names_are_offered(cli):
+def test_an_unknown_model_name_is_refused_and_the_known_names_are_offered(cli, speech_clip):
     line = assert_one_line_error(
-        cli("analyze", SPEECH_CLIP, "--model", "whisper-gigantic"), r"unknown model 'whisper-gigantic'"
+        cli("analyze", speech_clip, "--model", "whisper-gigantic"), r"unknown model 'whisper-gigantic'"
     )
     assert "small.en" in line and "mockloop models" in line
 

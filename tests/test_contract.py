@@ -1,7 +1,7 @@
 """`mockloop analyze --json` keeps the mockloop.analysis/1 contract (shared/design/analysis-contract.md).
 
 The audio case is the real command on audio_fixtures/sample_answer.flac, run once per session
-(conftest.sample_json_run). The shape is checked with a small structural checker written here
+(the sample_json_run fixture). The shape is checked with a small structural checker written here
 (jsonschema is not a dependency): every field the contract names, with its type; fields may be
 added, so extra keys are allowed.
 """
@@ -13,8 +13,6 @@ import math
 import re
 
 import pytest
-
-from conftest import run_cli
 
 try:  # the content judge is a separate package of mockloop; without it the rubric must be empty
     from mockloop.content import judge_content as _judge_content  # noqa: F401
@@ -232,10 +230,10 @@ TRANSCRIPT = (
 
 
 @pytest.fixture
-def text_run(tmp_path):
+def text_run(tmp_path, cli):
     path = tmp_path / "answer.txt"
     path.write_text(TRANSCRIPT, encoding="utf-8")
-    return run_cli("analyze", path, "--json")
+    return cli("analyze", path, "--json")
 
 
 def test_a_text_transcript_gives_the_same_schema_with_null_timings(text_run):
@@ -265,7 +263,14 @@ def test_a_text_transcript_has_no_pauses_but_its_fillers_are_found_from_the_word
     assert [h["text"] for h in delivery["hedges"]] == ["i think"]
 
 
-def test_a_text_transcript_is_judged_against_the_rubric_of_the_kind_asked_for(tmp_path):
+def test_tips_for_a_text_transcript_cite_no_times(text_run):
+    tips = json.loads(text_run[1])["scorecard"]["tips"]
+
+    assert tips
+    assert not any(re.search(r"\bat -", tip) for tip in tips), tips
+
+
+def test_a_text_transcript_is_judged_against_the_rubric_of_the_kind_asked_for(tmp_path, cli):
     path = tmp_path / "story.txt"
     path.write_text(
         "Last year our billing migration was slipping and finance could not close the quarter. "
@@ -274,7 +279,7 @@ def test_a_text_transcript_is_judged_against_the_rubric_of_the_kind_asked_for(tm
         encoding="utf-8",
     )
 
-    code, stdout, stderr = run_cli("analyze", path, "--json", "--kind", "behavioral")
+    code, stdout, stderr = cli("analyze", path, "--json", "--kind", "behavioral")
 
     assert code == 0, stderr
     analysis = json.loads(stdout)

@@ -72,14 +72,6 @@ def test_fillers_are_found_with_their_kind_and_normalised_text(sentence, expecte
     assert fillers_in(sentence) == expected
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "fillers.py _is_discourse_filler: 'so' after a comma counts as a filler (isolated_before), "
-        "but a causal 'so' ('X, so we do Y' = therefore) is a conjunction, not a filler; Whisper "
-        "writes that comma almost every time, so real answers get inflated filler counts"
-    ),
-)
 @pytest.mark.parametrize(
     "sentence",
     [

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import os
 import re
+from pathlib import Path
 
-from conftest import SYNTHETIC
+import pytest
 
-SPEECH_CLIP = SYNTHETIC / "syn_01.flac"
 WIDE = {"COLUMNS": "200"}  # rich would otherwise cut long folder names at 80 columns
+
+
+@pytest.fixture
+def speech_clip(synthetic_clip) -> Path:
+    """A clip with speech in it, so the analysis really gets as far as needing the model."""
+    return synthetic_clip("syn_01")[0]
 
 
 def _rows(stdout: str) -> dict[str, list[str]]:
@@ -44,8 +50,8 @@ def test_models_marks_the_model_chosen_by_mockloop_model_as_the_default(cli):
     assert rows["tiny.en (embedded)"][2] == ""
 
 
-def test_models_marks_the_model_chosen_in_the_config_file_as_the_default(cli, tmp_path):
-    config = tmp_path / "mockloop-config.toml"  # MOCKLOOP_CONFIG points here (conftest)
+def test_models_marks_the_model_chosen_in_the_config_file_as_the_default(cli):
+    config = Path(os.environ["MOCKLOOP_CONFIG"])  # this test's own config file (conftest)
     config.write_text('model = "base.en"\n', encoding="utf-8")
 
     code, stdout, stderr = cli("models", env={**os.environ, **WIDE})
@@ -54,8 +60,8 @@ def test_models_marks_the_model_chosen_in_the_config_file_as_the_default(cli, tm
     assert _rows(stdout)["base.en"][2] == "yes"
 
 
-def test_a_bad_mockloop_model_in_the_environment_gives_the_model_error_line(cli):
-    code, stdout, stderr = cli("analyze", SPEECH_CLIP, env={**os.environ, "MOCKLOOP_MODEL": "/nope"})
+def test_a_bad_mockloop_model_in_the_environment_gives_the_model_error_line(cli, speech_clip):
+    code, stdout, stderr = cli("analyze", speech_clip, env={**os.environ, "MOCKLOOP_MODEL": "/nope"})
 
     assert code != 0
     assert stdout == ""
@@ -63,22 +69,22 @@ def test_a_bad_mockloop_model_in_the_environment_gives_the_model_error_line(cli)
     assert stderr.splitlines() == ["mockloop: error: model folder not found: /nope"]
 
 
-def test_the_command_line_model_wins_over_mockloop_model(cli):
+def test_the_command_line_model_wins_over_mockloop_model(cli, speech_clip):
     code, _stdout, stderr = cli(
-        "analyze", SPEECH_CLIP, "--model", "/from/the/command/line", env={**os.environ, "MOCKLOOP_MODEL": "/from/env"}
+        "analyze", speech_clip, "--model", "/from/the/command/line", env={**os.environ, "MOCKLOOP_MODEL": "/from/env"}
     )
 
     assert code != 0
     assert re.fullmatch(r"mockloop: error: model folder not found: /from/the/command/line\n?", stderr), stderr
 
 
-def test_a_config_file_that_is_not_toml_is_one_error_line(cli, tmp_path):
-    config = tmp_path / "mockloop-config.toml"
+def test_a_config_file_that_is_not_toml_is_one_error_line(cli, speech_clip):
+    config = Path(os.environ["MOCKLOOP_CONFIG"])
     config.write_text("model = small.en  # unquoted: not TOML\n", encoding="utf-8")
 
-    code, stdout, stderr = cli("analyze", SPEECH_CLIP)
+    code, stdout, stderr = cli("analyze", speech_clip)
 
     assert code != 0 and stdout == "" and "Traceback" not in stderr
     lines = stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith("mockloop: error:"), stderr
-    assert "mockloop-config.toml" in lines[0] and "TOML" in lines[0]
+    assert str(config) in lines[0] and "TOML" in lines[0]

@@ -6,13 +6,13 @@ exact start and end), so these tests check the pause detector alone against know
 
 from __future__ import annotations
 
+import json
 from functools import cache
 
 import numpy as np
 import pytest
 import soundfile as sf
 
-from conftest import clip_path, load_truth
 from mockloop import acoustics
 from mockloop.audio import SAMPLE_RATE
 from mockloop.config import PauseSettings
@@ -25,14 +25,20 @@ BOUNDARY_TOL_S = 0.040
 # pause is matched against every truth pause, and a truth pause against every found one.
 
 
-@cache
-def _measure_clip(clip_id: str):
-    truth = load_truth(clip_id)
-    samples, rate = sf.read(clip_path(clip_id), dtype="float32")
-    assert rate == SAMPLE_RATE
-    features = acoustics.measure(samples)
-    words = [Word(unit["text"], unit["start"], unit["end"]) for unit in truth["units"]]
-    return truth, tuple(find_pauses(features, words))
+@pytest.fixture(scope="module")
+def measured(synthetic_clip):
+    """``measured("syn_10")`` -> (truth, pauses found with the truth's units as the words)."""
+
+    @cache
+    def measure_clip(clip_id: str):
+        path, truth = synthetic_clip(clip_id)
+        samples, rate = sf.read(path, dtype="float32")
+        assert rate == SAMPLE_RATE
+        features = acoustics.measure(samples)
+        words = [Word(unit["text"], unit["start"], unit["end"]) for unit in truth["units"]]
+        return truth, tuple(find_pauses(features, words))
+
+    return measure_clip
 
 
 def _closest(pause, candidates):
@@ -59,8 +65,8 @@ QUIET_TAIL = pytest.param(
 
 
 @pytest.mark.parametrize("clip_id", CLIPS + [QUIET_TAIL])
-def test_every_long_truth_pause_is_found_with_both_boundaries_within_40_ms(clip_id):
-    truth, found = _measure_clip(clip_id)
+def test_every_long_truth_pause_is_found_with_both_boundaries_within_40_ms(measured, clip_id):
+    truth, found = measured(clip_id)
     long_truth = [(p["start"], p["end"]) for p in truth["pauses"] if p["duration"] >= CHECKED_S]
     assert long_truth, f"{clip_id} was chosen for its long pauses"
 
@@ -70,8 +76,8 @@ def test_every_long_truth_pause_is_found_with_both_boundaries_within_40_ms(clip_
 
 
 @pytest.mark.parametrize("clip_id", CLIPS)
-def test_no_long_pause_is_found_where_the_truth_has_none(clip_id):
-    truth, found = _measure_clip(clip_id)
+def test_no_long_pause_is_found_where_the_truth_has_none(measured, clip_id):
+    truth, found = measured(clip_id)
     truth_pauses = [(p["start"], p["end"]) for p in truth["pauses"]]
 
     for pause in (p for p in found if p.duration >= CHECKED_S):
@@ -80,8 +86,8 @@ def test_no_long_pause_is_found_where_the_truth_has_none(clip_id):
 
 
 @pytest.mark.parametrize("clip_id", CLIPS)
-def test_pauses_lie_inside_the_answer_and_are_at_least_a_quarter_second(clip_id):
-    truth, found = _measure_clip(clip_id)
+def test_pauses_lie_inside_the_answer_and_are_at_least_a_quarter_second(measured, clip_id):
+    truth, found = measured(clip_id)
     first, last = truth["speech_span"]
 
     assert list(found) == sorted(found, key=lambda p: p.start)
@@ -162,3 +168,27 @@ def test_a_pause_shorter_than_a_quarter_second_is_not_reported():
     # The gap is there to be found: with a lower threshold it is one pause of about 0.2 s.
     (gap_pause,) = find_pauses(features, words, PauseSettings(min_pause_s=0.15))
     assert gap_pause.duration == pytest.approx(0.2, abs=SIGNAL_TOL_S)
+
+
+# --------------------------------------------------------------------------- a real recording
+
+
+def test_the_rhetorical_pauses_of_a_real_speech_are_found(SHARED_AUDIO):
+    """JFK's "ask not" (ggerganov/whisper.cpp samples/jfk.wav, MIT; see ../shared/audio/README.md).
+
+    The reference is jfk.derived.json's energy analysis (20 ms frames), so boundaries are checked
+    to two of its frames; only its pauses of 0.5 s or more, the rhetorical ones, are checked.
+    """
+    from faster_whisper.audio import decode_audio
+
+    derived = json.loads((SHARED_AUDIO / "jfk" / "jfk.derived.json").read_text(encoding="utf-8"))
+    first, last = derived["energy_speech_span"]
+    words = [Word("And", first, first + 0.2), Word("country.", last - 0.4, last)]
+
+    found = find_pauses(acoustics.measure(decode_audio(str(SHARED_AUDIO / "jfk" / "jfk.wav"))), words)
+
+    rhetorical = [(start, end) for start, end, duration in derived["energy_pauses_ge_0_25s"] if duration >= 0.5]
+    assert len(rhetorical) == 3
+    for pause in rhetorical:
+        error, match = _closest(pause, [(p.start, p.end) for p in found])
+        assert error <= 0.040, f"reference pause {pause} -> closest found {match}"

@@ -63,7 +63,7 @@ def load_audio(path: Path) -> np.ndarray:
     except PermissionError as exc:
         raise InputError(f"{path}: permission denied") from exc
     if samples.size == 0:
-        raise InputError(f"{path}: audio has zero length")
+        raise InputError(f"{path}: audio has zero length (no samples could be decoded: empty, truncated or corrupt)")
     if not np.isfinite(samples).all():
         raise InputError(f"{path}: audio contains invalid samples")
     return samples.astype(np.float32, copy=False)

@@ -185,24 +185,31 @@ def _place_group(
             elif gap_low - 0.02 <= a * HOP_S and b * HOP_S <= gap_high + 0.02 and _is_voiced_syllable(nucleus, features):
                 in_gap.append((a * HOP_S, b * HOP_S, _NOT_HELD_PENALTY_S))
     kept = _assign(group, held + in_gap)
-    # "er" is also an English suffix: Whisper splits a drawn-out "aligner" into "align er". A
-    # real "er" starts its own stretch of sound; one that continues the word before it is that
-    # word's ending.
+    # "er" is also an English suffix and a reduced "her": Whisper splits a drawn-out "aligner"
+    # into "align er". So an "er" needs more proof than other fillers: it must start its own
+    # stretch of sound and be a held vowel.
     onsets = {island.start for island in islands}
-    return [
-        w for w in kept
-        if canonical_filled_pause(w.text) != "er" or int(round(w.start / HOP_S)) in onsets
-    ]
+    return [w for w in kept if canonical_filled_pause(w.text) != "er" or _is_standalone_held(w, onsets, features)]
+
+
+def _is_standalone_held(word: Word, onsets: set[int], features: FrameFeatures) -> bool:
+    start, end = int(round(word.start / HOP_S)), int(round(word.end / HOP_S))
+    return start in onsets and _is_held_vowel(_Island(start, end), features)
+
+
+def _loud_enough(nucleus: _Island, features: FrameFeatures) -> bool:
+    """Within speaking loudness: a filler is said, a breath or room noise is far quieter."""
+    peak = float(np.max(features.energy_db[nucleus.start : nucleus.end]))
+    return peak >= features.speech_level_db - _SYLLABLE_MAX_BELOW_SPEECH_DB
 
 
 def _is_voiced_syllable(nucleus: _Island, features: FrameFeatures) -> bool:
     """A syllable loud and voiced enough to be a filler (not a fricative, a breath or a click)."""
     if nucleus.seconds < _SYLLABLE_MIN_S:
         return False
-    frames = slice(nucleus.start, nucleus.end)
-    if float(np.mean(features.voicing[frames])) < _SYLLABLE_MIN_VOICING:
+    if float(np.mean(features.voicing[nucleus.start : nucleus.end])) < _SYLLABLE_MIN_VOICING:
         return False
-    return float(np.max(features.energy_db[frames])) >= features.speech_level_db - _SYLLABLE_MAX_BELOW_SPEECH_DB
+    return _loud_enough(nucleus, features)
 
 
 def _is_held_vowel(nucleus: _Island, features: FrameFeatures) -> bool:
@@ -210,7 +217,7 @@ def _is_held_vowel(nucleus: _Island, features: FrameFeatures) -> bool:
         return False
     if float(np.mean(features.voicing[nucleus.start : nucleus.end])) < _HELD_MIN_VOICING:
         return False
-    return _spectral_change_db(features, nucleus) <= _HELD_MAX_CHANGE_DB
+    return _spectral_change_db(features, nucleus) <= _HELD_MAX_CHANGE_DB and _loud_enough(nucleus, features)
 
 
 def _assign(group: list[Word], nuclei: list[tuple[float, float, float]]) -> list[Word]:
@@ -296,6 +303,11 @@ def _discourse_rules() -> list[tuple[tuple[str, ...], str, dict]]:
     return rules
 
 
+# "so" right after one of these opens a clause ("Right, so ...", "Okay, so ...") instead of
+# meaning "therefore".
+_SO_OPENERS_AFTER = frozenset({"right", "okay", "ok", "alright", "well", "yeah", "yes", "now"})
+
+
 def _is_discourse_filler(phrase: str, context: dict, tokens: list[Token], first: int, last: int, filled: set[int]) -> bool:
     prev_tok = tokens[first - 1] if first > 0 else None
     next_tok = tokens[last + 1] if last + 1 < len(tokens) else None
@@ -312,10 +324,11 @@ def _is_discourse_filler(phrase: str, context: dict, tokens: list[Token], first:
     if phrase in ("basically", "literally"):
         return True
     if phrase == "so":
-        # Clause openers ("So, ...", "so um", "... and so") are fillers; "so that" and "did it so the
-        # team could" are conjunctions.
-        after_conjunction = prev_tok is not None and prev_tok.norm in ("and", "but")
-        return isolated_before or head.sentence_start or (after_conjunction and isolated_after)
+        # An opener ("So, ...", "So we start", "so, um") is a filler; after a comma inside a
+        # sentence it means "therefore" ("the reads are heavy, so we cache them"), and "so that"
+        # or "did it so the team could" are conjunctions.
+        opener_before = prev_tok is not None and prev_tok.norm in _SO_OPENERS_AFTER
+        return head.sentence_start or isolated_after or (first - 1) in filled or opener_before
     if phrase in ("like", "actually"):
         return isolated_before and isolated_after
     if phrase in ("you know", "i mean"):

@@ -7,6 +7,7 @@ loads it once.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -53,6 +54,30 @@ def drop_words_over_silence(words: list[Word], features: FrameFeatures) -> list[
     return kept
 
 
+def snap_to_sound(words: list[Word], features: FrameFeatures) -> list[Word]:
+    """Trim silence off the edges of each word.
+
+    Whisper stretches a word over the silence before or after it (the first word of an answer
+    often "starts" at 0.0 s), which would put markers and quotes at the wrong time.
+    """
+    sound = sound_mask(features, DEFAULT_SETTINGS.pauses)
+    snapped = []
+    for word in words:
+        if word.start is None or word.end is None:
+            snapped.append(word)
+            continue
+        a = max(0, int(round(word.start / HOP_S)))
+        b = min(len(sound), int(round(word.end / HOP_S)))
+        inside = np.flatnonzero(sound[a:b]) if b > a else np.array([], dtype=int)
+        if inside.size == 0:
+            snapped.append(word)
+            continue
+        start = round((a + inside[0]) * HOP_S, 3)
+        end = round((a + inside[-1] + 1) * HOP_S, 3)
+        snapped.append(replace(word, start=start, end=max(end, start)))
+    return snapped
+
+
 def judge_content(transcript: Transcript, kind: str, prompt=None, judge: str = "rules", llm_options=None) -> ContentResult:
     try:
         from mockloop.content import judge_content as content_judge
@@ -90,6 +115,7 @@ class Analyzer:
         words = self.transcriber.transcribe(samples)
         words = drop_words_over_silence(words, features)
         words = verify_filled_pauses(words, features)
+        words = snap_to_sound(words, features)
         return Transcript(words, duration_s, self.transcriber.choice.name), features
 
     def analyze_file(

@@ -147,7 +147,8 @@ def delivery_tips(d: DeliveryMetrics, s: DeliverySettings) -> list[str]:
     tips = [text for _weight, text in ranked[:MAX_DELIVERY_TIPS]]
     if len(tips) < MAX_DELIVERY_TIPS and d.decision_markers:
         first = d.decision_markers[0]
-        tips.append(f"Good signposting: \"{first.text}\" at {clock(first.start)}; keep naming each transition.")
+        at = f" at {clock(first.start)}" if first.start is not None else ""
+        tips.append(f"Good signposting: \"{first.text}\"{at}; keep naming each transition.")
     if len(tips) < MAX_DELIVERY_TIPS and not d.fillers:
         tips.append("No fillers: keep it up.")
     return tips[:MAX_DELIVERY_TIPS]

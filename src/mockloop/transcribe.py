@@ -143,6 +143,9 @@ class Transcriber:
             language="en",
             word_timestamps=True,
             beam_size=self.settings.beam_size,
+            # Greedy beam search only: the default fallback to sampling at higher temperatures
+            # makes the same audio give different transcripts from run to run.
+            temperature=self.settings.temperature,
             initial_prompt=self.settings.initial_prompt or None,
             condition_on_previous_text=False,
             vad_filter=False,
@@ -151,7 +154,7 @@ class Transcriber:
         for segment in segments:  # the generator runs the model: materialise it here only
             for word in segment.words or []:
                 text = word.word.strip()
-                if not text:
+                if not any(ch.isalnum() for ch in text):
                     continue
                 words.append(
                     Word(

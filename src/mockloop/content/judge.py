@@ -17,7 +17,7 @@ from mockloop.content.llm_judge import LLMOptions
 from mockloop.content.merge import MERGE_RULE, injection_sentences, merge
 from mockloop.content.rubric import check_kind, get_rubric
 from mockloop.content.rules import DEFAULT_EXEC_LIMIT_S, ItemFinding, judge_rules
-from mockloop.content.text import Doc, format_time, segment
+from mockloop.content.text import format_time, segment
 from mockloop.models import ContentResult, Evidence, RubricVerdict, Transcript
 
 JUDGES = ("rules", "llm")

@@ -41,6 +41,11 @@ class LLMOptions:
     max_retries: int = 1
     temperature: float = 0.0
 
+    @classmethod
+    def from_env(cls, **overrides) -> "LLMOptions":
+        """Options from the environment, with any override that is not None (e.g. --judge-model)."""
+        return cls(**{key: value for key, value in overrides.items() if value is not None})
+
 
 @dataclass
 class LLMItem:

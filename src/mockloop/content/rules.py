@@ -99,16 +99,20 @@ def _vetoed(spec: ItemRules, sentences: list[Sentence]) -> bool:
     return any(p.search(s.text) for p in spec.none for s in sentences)
 
 
-def find_hits(doc: Doc, spec: ItemRules) -> list[Hit]:
-    """All hits of an item's rules, one per anchor sentence (per distinct text for `distinct`)."""
+def find_hits(doc: Doc, spec: ItemRules, ignore_position: bool = False) -> list[Hit]:
+    """All hits of an item's rules, one per anchor sentence (per distinct text for `distinct`).
+
+    ignore_position finds hits outside the item's allowed part of the answer, e.g. a
+    recommendation that came at the end, so a tip can quote where it actually was.
+    """
     hits: list[Hit] = []
     positions = _positions(doc)
-    low, high = spec.position
+    low, high = (0.0, 1.0) if ignore_position else spec.position
     for index, sentence in enumerate(doc.sentences):
         if not (low <= positions[index] <= high):
             continue
         for rule in spec.rules:
-            if not (rule.position[0] <= positions[index] <= rule.position[1]):
+            if not ignore_position and not (rule.position[0] <= positions[index] <= rule.position[1]):
                 continue
             anchors = list(rule.patterns[0].finditer(sentence.text))
             if not anchors:
@@ -162,9 +166,19 @@ def _make_hit(doc: Doc, sentence: Sentence, match: re.Match, last_word: int) -> 
 
 
 def topic_hits(doc: Doc, spec: ItemRules, limit: int = 2) -> list[Hit]:
-    """Sentences where the item's subject came up (for near-miss tips and LLM evidence checks)."""
+    """Sentences where the item's subject came up, for near-miss tips.
+
+    Only the part of the answer where the item counts is searched, and the opening sentence is
+    used last: it usually restates the question ("Okay, a model deployment is delayed").
+    """
     hits = []
-    for sentence in doc.sentences:
+    positions = _positions(doc)
+    low, high = spec.position
+    order = list(range(1, len(doc.sentences))) + [0] if doc.sentences else []
+    for index in order:
+        sentence = doc.sentences[index]
+        if not (low <= positions[index] <= high):
+            continue
         for pattern in spec.topic:
             match = pattern.search(sentence.text)
             if match:
@@ -198,7 +212,8 @@ def _judge_phrases(doc: Doc, spec: ItemRules) -> ItemFinding:
     met = count >= spec.min_hits
     finding = ItemFinding(id=spec.id, met=met, hits=evidence[:MAX_EVIDENCE] if met else [])
     if not met:
-        finding.near = evidence[:2] or topic_hits(doc, spec)
+        late = find_hits(doc, spec, ignore_position=True) if spec.position != (0.0, 1.0) else []
+        finding.near = evidence[:2] or _one_per_sentence(late)[:2] or topic_hits(doc, spec)
         if spec.min_hits > 1 and count:
             finding.note = f"{count} of the {spec.min_hits} needed"
     return finding

@@ -118,8 +118,8 @@ def _language_tips(rubric: Rubric, sequencing: dict, ownership: dict) -> list[st
         example = ownership["passive_examples"][0]
         result.append(
             fill(
-                'At {time} you said "{quote}": say who does it and commit ("we\'ll add retries with '
-                'backoff, owned by the ingestion team").',
+                'At {time} you said "{quote}": name who will do it and commit to it ("we\'ll add '
+                'retries with backoff, owned by the ingestion team").',
                 shorten(example["quote"]),
                 example["start"],
             )

@@ -25,7 +25,7 @@ PAUSE_BREAK_S = 1.2  # a silence this long ends a sentence even without punctuat
 
 _QUOTE_CHARS = "\"“”‘’«»()[]{}"
 _SPLIT = re.compile(r"[\s/]+|(?<=[a-z0-9])-+(?=[a-z0-9$])|[—–]+|-{2,}")
-_STRIP_LEAD = re.compile(r"^[^a-z0-9$]+")
+_STRIP_LEAD = re.compile(r"^[^a-z0-9$£€]+")
 _STRIP_TRAIL = re.compile(r"[^a-z0-9%]+$")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 
