@@ -45,6 +45,7 @@ def isolated_env(root: Path, **overrides: str) -> dict[str, str]:
     env.pop("MOCKLOOP_MODEL", None)
     env["MOCKLOOP_HOME"] = str(root / "mockloop-home")
     env["MOCKLOOP_CONFIG"] = str(root / "mockloop-config.toml")
+    env["MOCKLOOP_CACHE"] = str(root / "mockloop-cache")
     env.update(overrides)
     return env
 
@@ -73,6 +74,7 @@ def _isolated_mockloop_home(tmp_path, monkeypatch):
     """Each test has its own MOCKLOOP_HOME and MOCKLOOP_CONFIG; MOCKLOOP_MODEL is unset."""
     monkeypatch.setenv("MOCKLOOP_HOME", str(tmp_path / "mockloop-home"))
     monkeypatch.setenv("MOCKLOOP_CONFIG", str(tmp_path / "mockloop-config.toml"))
+    monkeypatch.setenv("MOCKLOOP_CACHE", str(tmp_path / "mockloop-cache"))
     monkeypatch.delenv("MOCKLOOP_MODEL", raising=False)
 
 

@@ -103,11 +103,23 @@ def devices() -> None:
     stdout.print(table)
 
 
-def sessions(sessions_dir: Optional[Path] = typer.Option(None, "--sessions-dir", help=SESSIONS_DIR_HELP)) -> None:
+def sessions(
+    sessions_dir: Optional[Path] = typer.Option(None, "--sessions-dir", help=SESSIONS_DIR_HELP),
+    reindex: bool = typer.Option(False, "--reindex", help="Rebuild the session index (used by history) from the session folders."),
+) -> None:
     """List saved interview sessions, newest first."""
     from mockloop.sessions import SessionStore
 
     store = SessionStore(sessions_dir)
+    if reindex:
+        from mockloop.review.index import SessionIndex
+
+        index = SessionIndex(store)
+        try:
+            count = index.rebuild()
+        finally:
+            index.close()
+        stderr.print(f"Indexed {count} session folder{'s' if count != 1 else ''} in {index.path}.", highlight=False)
     records = store.list()
     if not records:
         stdout.print(f"No sessions yet in {store.root}.")

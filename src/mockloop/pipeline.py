@@ -7,6 +7,7 @@ loads it once.
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from pathlib import Path
 
@@ -85,7 +86,12 @@ def judge_content(transcript: Transcript, kind: str, prompt=None, judge: str = "
         if exc.name != "mockloop.content":
             raise
         return ContentResult(kind=kind, rubric=[], score=None)
-    return content_judge(transcript, kind, prompt=prompt, judge=judge, llm_options=llm_options)
+    cache_dir = None
+    if judge == "llm":
+        from platformdirs import user_cache_dir
+
+        cache_dir = Path(os.environ.get("MOCKLOOP_CACHE") or user_cache_dir("mockloop")) / "llm-judge"
+    return content_judge(transcript, kind, prompt=prompt, judge=judge, llm_options=llm_options, cache_dir=cache_dir)
 
 
 class Analyzer:

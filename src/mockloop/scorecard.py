@@ -15,6 +15,7 @@ from mockloop.models import ContentResult, DeliveryMetrics, Scorecard
 from mockloop.timefmt import clock
 
 MAX_DELIVERY_TIPS = 3
+MAX_CONTENT_TIPS = 3  # the content judge ranks its tips; more than three is a list nobody acts on
 
 
 def delivery_score(d: DeliveryMetrics, s: DeliverySettings) -> int | None:
@@ -158,5 +159,5 @@ def build_scorecard(d: DeliveryMetrics, content: ContentResult, s: DeliverySetti
     return Scorecard(
         delivery_score=delivery_score(d, s),
         content_score=content.score,
-        tips=delivery_tips(d, s) + list(content.tips),
+        tips=delivery_tips(d, s) + list(content.tips)[:MAX_CONTENT_TIPS],
     )

@@ -156,14 +156,15 @@ class Transcriber:
                 text = word.word.strip()
                 if not any(ch.isalnum() for ch in text):
                     continue
-                words.append(
-                    Word(
-                        text=text,
-                        start=round(word.start + offset_s, 3),
-                        end=round(word.end + offset_s, 3),
-                        probability=round(float(word.probability), 3),
-                    )
-                )
+                start, end = round(word.start + offset_s, 3), round(word.end + offset_s, 3)
+                if text.startswith("-") and words and words[-1].text[-1:].isalnum():
+                    # Whisper splits hyphenated words into "trade" + "-off": join them again.
+                    previous = words.pop()
+                    text, start = previous.text + text, previous.start
+                    probability = min(previous.probability, float(word.probability))
+                else:
+                    probability = float(word.probability)
+                words.append(Word(text=text, start=start, end=end, probability=round(probability, 3)))
         return words
 
     def transcript(self, samples: np.ndarray) -> Transcript:

@@ -1,0 +1,281 @@
+"""The review commands: ``replay``, ``report``, ``history``, ``compare``, ``export``, ``delete``.
+
+``register(app)`` adds them to the main Typer app (``mockloop.cli`` calls it). Each command opens
+sessions through ``mockloop.review.loader``, which turns a bad id, a damaged folder or an old
+schema into a one-line MockloopError that ``mockloop.cli.main`` prints. Only ``delete`` changes
+anything in the sessions folder (besides the disposable index).
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import webbrowser
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from mockloop.errors import InputError, MockloopError
+
+stdout = Console()
+stderr = Console(stderr=True)
+
+SESSIONS_DIR_HELP = "Folder of saved sessions (default: $MOCKLOOP_HOME/sessions, else the user data folder)."
+SHORT_LABELS = {
+    "fillers_per_minute": "fill/min", "words_per_minute": "wpm", "long_pauses": "long p.", "decision_markers": "markers",
+    "hedges": "hedges", "content_score": "content", "delivery_score": "delivery",
+}
+VERDICT_STYLE = {"improved": "green", "regressed": "red", "same": "dim", "-": "dim"}
+
+
+def register(app: typer.Typer) -> None:
+    """Add the review commands to ``app``."""
+    for name, fn in (("replay", replay), ("report", report), ("history", history), ("compare", compare), ("export", export), ("delete", delete)):
+        app.command(name)(fn)
+
+
+def _store(sessions_dir: Optional[Path]):
+    from mockloop.sessions import SessionStore
+
+    return SessionStore(sessions_dir)
+
+
+def _open(sessions_dir: Optional[Path], session_id: str):
+    from mockloop.review.loader import open_session
+
+    return open_session(_store(sessions_dir), session_id)
+
+
+def _version() -> str:
+    from mockloop import __version__
+
+    return __version__
+
+
+# --- replay --------------------------------------------------------------------------------------
+
+
+def replay(
+    session_id: str = typer.Argument(..., metavar="SESSION", help="Session id from `mockloop sessions`."),
+    answer: Optional[int] = typer.Option(None, "--answer", help="Answer number (default: the first analysed one)."),
+    start: Optional[str] = typer.Option(None, "--from", help="Start here: seconds or m:ss."),
+    speed: float = typer.Option(1.0, "--speed", help="Playback speed (1.25 = a quarter faster)."),
+    fillers: bool = typer.Option(False, "--fillers", help="Play only the moments around each filler and long pause."),
+    no_audio: bool = typer.Option(False, "--no-audio", help="Replay the transcript at speaking pace without sound."),
+    output_device: Optional[str] = typer.Option(None, "--output-device", help="Speaker: number or name part."),
+    sessions_dir: Optional[Path] = typer.Option(None, "--sessions-dir", help=SESSIONS_DIR_HELP),
+) -> None:
+    """Replay an answer with its transcript in sync: fillers, hedges, pauses and markers marked."""
+    from mockloop.review.players import AudioPlayer, SilentPlayer
+    from mockloop.review.replay import Replay, cbreak_keys, parse_time, reel
+
+    if not 0.1 <= speed <= 100:
+        raise InputError(f"--speed {speed} is out of range; use 0.1 to 100.")
+    view = _open(sessions_dir, session_id)
+    chosen = view.answer(answer)
+    analysis = chosen.analysis
+    offset = parse_time(start)
+    duration = float(analysis.get("duration_s") or chosen.duration_s or 0.0)
+    if offset >= duration > 0:
+        raise InputError(f"--from {start} is past the end of answer {chosen.index} ({duration:.0f} s).")
+    player = None
+    if not no_audio and chosen.audio is not None:
+        try:
+            player = AudioPlayer(chosen.audio, speed=speed, start_s=offset, device=output_device)
+        except MockloopError as exc:
+            stderr.print(f"No sound ({exc}); replaying the transcript only.", markup=False, highlight=False)
+    if player is None:
+        player = SilentPlayer(duration, speed=speed, start_s=offset)
+    interactive = sys.stdin.isatty() and stdout.is_terminal and not fillers
+    stdout.print(Text.assemble(("Replaying ", ""), (f"{view.id} answer {chosen.index}", "bold"), ("  ", ""),
+                               ("filler ", "bold dark_orange"), ("hedge ", "magenta"), ("marker ", "bold blue"), ("[pause s]", "dim")))
+    try:
+        if fillers:
+            if reel(analysis, player, stdout) == 0:
+                stdout.print("No fillers or long pauses in this answer.")
+        elif interactive:
+            with cbreak_keys() as read_key:
+                Replay(analysis, player, stdout, interactive=True, read_key=read_key).run(offset)
+        else:
+            Replay(analysis, player, stdout).run(offset)
+    finally:
+        player.stop()
+
+
+# --- report --------------------------------------------------------------------------------------
+
+
+def report(
+    session_id: Optional[str] = typer.Argument(None, metavar="[SESSION]", help="Session id (omit with --history)."),
+    out: Optional[Path] = typer.Option(None, "--out", help="HTML file to write (default: mockloop-SESSION.html here)."),
+    open_it: bool = typer.Option(False, "--open", help="Open the report in the web browser."),
+    show_history: bool = typer.Option(False, "--history", help="A report of trends across sessions instead."),
+    kind: Optional[str] = typer.Option(None, "--kind", help="With --history: only this kind of round."),
+    last: Optional[int] = typer.Option(None, "--last", help="With --history: only the last N sessions."),
+    sessions_dir: Optional[Path] = typer.Option(None, "--sessions-dir", help=SESSIONS_DIR_HELP),
+) -> None:
+    """Write one self-contained HTML report (audio embedded) of a session, or of --history."""
+    from mockloop.review.html_report import history_report, session_report
+
+    if show_history:
+        rows = _history_rows(sessions_dir, kind, last)
+        html = history_report(rows, f"Progress{' in ' + kind.replace('_', ' ') if kind else ''}", _version())
+        target = out or Path("mockloop-history.html")
+    else:
+        if not session_id:
+            raise InputError("Give a session id (see `mockloop sessions`), or --history.")
+        view = _open(sessions_dir, session_id)
+        html = session_report(view, _version())
+        target = out or Path(f"mockloop-{view.id}.html")
+        for problem in view.problems():
+            stderr.print(f"warning: {problem}", markup=False, highlight=False)
+    try:
+        target.write_text(html, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"Cannot write {target}: {exc.strerror or exc}.") from None
+    stdout.print(f"Report written to {target}")
+    if open_it:
+        webbrowser.open(target.resolve().as_uri())
+
+
+# --- history -------------------------------------------------------------------------------------
+
+
+def _history_rows(sessions_dir: Optional[Path], kind: Optional[str], last: Optional[int]) -> list[dict]:
+    from mockloop.review.index import SessionIndex
+
+    if last is not None and last < 1:
+        raise InputError("--last must be 1 or more.")
+    index = SessionIndex(_store(sessions_dir))
+    try:
+        rows = index.history(kind=kind, last=last)
+        for session_id, problem in index.problems():
+            stderr.print(f"warning: skipped {session_id}: {problem}", markup=False, highlight=False)
+    finally:
+        index.close()
+    return rows
+
+
+def history(
+    kind: Optional[str] = typer.Option(None, "--kind", help="Only this kind of round (system_design, behavioral, ...)."),
+    last: Optional[int] = typer.Option(None, "--last", help="Only the last N sessions."),
+    sessions_dir: Optional[Path] = typer.Option(None, "--sessions-dir", help=SESSIONS_DIR_HELP),
+) -> None:
+    """Trends across sessions: fillers/min, words/min, long pauses, markers, content score."""
+    from mockloop.review.metrics import METRICS
+    from mockloop.review.sparkline import sparkline
+
+    rows = _history_rows(sessions_dir, kind, last)
+    if not rows:
+        stdout.print(f"No analysed sessions{' of kind ' + kind if kind else ''} yet.")
+        return
+    wide = stdout.width >= 120
+    table = Table(title=f"Progress over {len(rows)} session{'s' if len(rows) != 1 else ''}, oldest first")
+    table.add_column("session", no_wrap=True)
+    if wide:
+        table.add_column("prompt", max_width=28, no_wrap=True)
+    for name, _, _ in METRICS:
+        table.add_column(SHORT_LABELS[name], justify="right")
+    for row in rows:
+        prompt = [(row["prompt_title"] or row["prompt_id"] or "-")] if wide else []
+        table.add_row(row["id"], *prompt, *[_fmt(row.get(n)) for n, _, _ in METRICS])
+    table.add_row("trend", *([""] if wide else []), *[sparkline([row.get(n) for row in rows]) for n, _, _ in METRICS], style="bold cyan")
+    stdout.print(table)
+
+
+def _fmt(value) -> str:
+    if value is None:
+        return "-"
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+# --- compare -------------------------------------------------------------------------------------
+
+
+def compare(
+    session_a: str = typer.Argument(..., metavar="SESSION_A", help="The earlier take."),
+    session_b: str = typer.Argument(..., metavar="SESSION_B", help="The later take."),
+    sessions_dir: Optional[Path] = typer.Option(None, "--sessions-dir", help=SESSIONS_DIR_HELP),
+) -> None:
+    """Two takes side by side: what improved and what regressed, metric by metric."""
+    from mockloop.review.compare import compare as compare_takes
+
+    a, b = _open(sessions_dir, session_a), _open(sessions_dir, session_b)
+    result = compare_takes(a, b)
+    if not result.same_prompt:
+        stderr.print(
+            f"warning: different prompts ({a.record.prompt.get('id')} vs {b.record.prompt.get('id')}); rubric items may not line up.",
+            markup=False, highlight=False,
+        )
+    for title, rows in (("Delivery and scores", result.metrics), ("Rubric", result.rubric)):
+        table = Table(title=title)
+        for column in ("", a.id, b.id, ""):
+            table.add_column(column, justify="left" if not column else "right")
+        for row in rows:
+            table.add_row(row.name, _fmt(row.before), _fmt(row.after), Text(row.verdict, style=VERDICT_STYLE[row.verdict]))
+        stdout.print(table)
+    stdout.print(Text.assemble(("Improved: ", "bold green"), ", ".join(result.improved) or "nothing"))
+    stdout.print(Text.assemble(("Regressed: ", "bold red"), ", ".join(result.regressed) or "nothing"))
+
+
+# --- export and delete ---------------------------------------------------------------------------
+
+
+def export(
+    session_id: str = typer.Argument(..., metavar="SESSION"),
+    fmt: str = typer.Option("md", "--format", help="md (Markdown) or json."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Write to this file instead of standard output."),
+    sessions_dir: Optional[Path] = typer.Option(None, "--sessions-dir", help=SESSIONS_DIR_HELP),
+) -> None:
+    """Export a session as Markdown or JSON to share with a coach."""
+    from mockloop.review.export import to_json, to_markdown
+
+    if fmt not in ("md", "json"):
+        raise InputError(f"--format {fmt} is not known; use md or json.")
+    view = _open(sessions_dir, session_id)
+    text = to_json(view) if fmt == "json" else to_markdown(view)
+    if out is None:
+        sys.stdout.write(text)
+        return
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"Cannot write {out}: {exc.strerror or exc}.") from None
+    stderr.print(f"Exported to {out}", highlight=False)
+
+
+def delete(
+    session_id: str = typer.Argument(..., metavar="SESSION"),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+    sessions_dir: Optional[Path] = typer.Option(None, "--sessions-dir", help=SESSIONS_DIR_HELP),
+) -> None:
+    """Delete a session folder (its audio, analysis and scorecard) for good."""
+    from mockloop.review.index import SessionIndex
+    from mockloop.sessions import check_session_id
+
+    check_session_id(session_id)
+    store = _store(sessions_dir)
+    folder = store.root / session_id
+    if not folder.is_dir() or folder.is_symlink():
+        raise InputError(f"No session {session_id} in {store.root} (see `mockloop sessions`).")
+    if not yes:
+        if not sys.stdin.isatty():
+            raise InputError(f"Deleting {session_id} needs confirmation: add --yes.")
+        if not typer.confirm(f"Delete session {session_id} and its recordings?", default=False):
+            stdout.print("Kept.")
+            return
+    try:
+        shutil.rmtree(folder)
+    except OSError as exc:
+        raise InputError(f"Cannot delete {folder}: {exc.strerror or exc}.") from None
+    try:
+        index = SessionIndex(store)
+        index.remove(session_id)
+        index.close()
+    except MockloopError:
+        pass  # the index heals itself on the next sync
+    stdout.print(f"Deleted session {session_id}.")

@@ -1,0 +1,120 @@
+"""The transcript as a timeline of marked words and pauses, shared by the replay and the report.
+
+The analysis lists fillers, hedges and decision markers by time and text; here they are attached
+to the words they cover, so every view colours the same words, and the pauses become gaps in the
+stream at the moment they happened.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Union
+
+TOLERANCE_S = 0.02
+
+
+@dataclass
+class Word:
+    index: int
+    text: str
+    start: float
+    end: float
+    tags: set[str] = field(default_factory=set)  # filler, hedge, marker
+
+
+@dataclass
+class Pause:
+    start: float
+    end: float
+    duration: float
+    long: bool
+
+
+Event = Union[Word, Pause]
+
+
+def marked_words(analysis: dict) -> list[Word]:
+    """The transcript's words, each tagged with ``filler``, ``hedge`` and/or ``marker``."""
+    raw = (analysis.get("transcript") or {}).get("words") or []
+    words = [
+        Word(i, str(w.get("text", "")), float(w.get("start") or 0.0), float(w.get("end") or w.get("start") or 0.0))
+        for i, w in enumerate(raw)
+    ]
+    delivery = analysis.get("delivery") or {}
+    for filler in delivery.get("fillers") or []:
+        start, end = float(filler.get("start") or 0.0), float(filler.get("end") or filler.get("start") or 0.0)
+        hit = [w for w in words if w.start < end - TOLERANCE_S and w.end > start + TOLERANCE_S]
+        hit = _extend_back(words, hit, str(filler.get("text", "")).split())
+        for w in hit or _phrase(words, start, filler.get("text", "")):
+            w.tags.add("filler")
+    for key, tag in (("hedges", "hedge"), ("decision_markers", "marker")):
+        for item in delivery.get(key) or []:
+            for w in _phrase(words, float(item.get("start") or 0.0), item.get("text", "")):
+                w.tags.add(tag)
+    return words
+
+
+def timeline(analysis: dict) -> list[Event]:
+    """Words and pauses in time order; a pause at least the long-pause threshold is ``long``."""
+    delivery = analysis.get("delivery") or {}
+    threshold = float(delivery.get("long_pause_threshold_s") or 2.0)
+    pauses = [
+        Pause(float(p["start"]), float(p["end"]), float(p.get("duration") or p["end"] - p["start"]), False)
+        for p in delivery.get("pauses") or []
+        if p.get("start") is not None and p.get("end") is not None
+    ]
+    for p in pauses:
+        p.long = p.duration >= threshold - 1e-6
+    events: list[Event] = [*marked_words(analysis), *pauses]
+    events.sort(key=lambda e: (e.start, 0 if isinstance(e, Pause) else 1))
+    return events
+
+
+def moments(analysis: dict, context_s: float = 1.5) -> list[tuple[float, float, str]]:
+    """Stretches of the answer around each filler and long pause, merged when they overlap.
+
+    Returns ``(start, end, label)`` triples, used by the replay's reel of habits.
+    """
+    delivery = analysis.get("delivery") or {}
+    duration = float(analysis.get("duration_s") or 0.0) or None
+    spots: list[tuple[float, float, str]] = []
+    for f in delivery.get("fillers") or []:
+        spots.append((float(f["start"]), float(f.get("end") or f["start"]), f"filler '{f.get('text', '')}'"))
+    for p in timeline(analysis):
+        if isinstance(p, Pause) and p.long:
+            spots.append((p.start, p.end, f"pause {p.duration:.1f} s"))
+    spots.sort()
+    merged: list[list] = []
+    for start, end, label in spots:
+        lo, hi = max(0.0, start - context_s), end + context_s
+        if duration:
+            hi = min(hi, duration)
+        if merged and lo <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], hi)
+            merged[-1][2] += f", {label}"
+        else:
+            merged.append([lo, hi, label])
+    return [(lo, hi, label) for lo, hi, label in merged]
+
+
+def _extend_back(words: list[Word], hit: list[Word], parts: list[str]) -> list[Word]:
+    """Whisper's word times drift: "you know" may overlap only "know"; take "you" too."""
+    while hit and len(hit) < len(parts) and hit[0].index > 0:
+        before = words[hit[0].index - 1]
+        if _bare(before.text) not in parts:
+            break
+        hit = [before, *hit]
+    return hit
+
+
+def _bare(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isalnum() or ch == "'")
+
+
+def _phrase(words: list[Word], start: float, text: str) -> list[Word]:
+    """The words of a phrase said at ``start``: the first word starting there, and the next few."""
+    count = max(1, len(str(text).split()))
+    for i, w in enumerate(words):
+        if w.start >= start - TOLERANCE_S or w.end > start + TOLERANCE_S:
+            return words[i : i + count]
+    return []

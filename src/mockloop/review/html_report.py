@@ -1,0 +1,190 @@
+"""One self-contained HTML file per session: audio embedded, styles and script inline, no network.
+
+A coach or the candidate opens it anywhere (laptop or phone): the prompt, the scorecard, a
+timeline of the answer, a transcript whose words seek the audio, the rubric with clickable
+evidence and the tips. Built with ``string.Template`` (no template engine dependency).
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from html import escape
+from pathlib import Path
+from string import Template
+
+from mockloop.review.assets import CSS, JS
+from mockloop.review.charts import answer_timeline, line_chart
+from mockloop.review.highlights import Pause, timeline
+from mockloop.review.loader import AnswerView, SessionView
+from mockloop.review.metrics import METRICS
+from mockloop.timefmt import clock
+
+PAGE = Template(
+    """<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>$title</title>
+<style>$css</style></head>
+<body><main>
+$body
+<p class="meta">Made by mockloop $version. Everything on this page is in this one file; nothing is loaded from the network.</p>
+</main><script>$js</script></body></html>
+"""
+)
+
+
+def session_report(view: SessionView, version: str = "") -> str:
+    """The HTML page of one session."""
+    r = view.record
+    prompt = r.prompt
+    where = ", ".join(p for p in (prompt.get("kind", "").replace("_", " "), prompt.get("company")) if p)
+    head = [
+        f'<p class="meta">Mock interview {escape(r.id)} &middot; {escape(r.created_at[:16].replace("T", " "))} &middot; {escape(where)}</p>',
+        f"<h1>{escape(prompt.get('title') or prompt.get('id') or 'Mock interview')}</h1>",
+        f"<blockquote>{escape(prompt.get('text') or '')}</blockquote>" if prompt.get("text") else "",
+        _overall(view),
+    ]
+    for problem in view.problems():
+        head.append(f'<p class="problem">{escape(problem)}</p>')
+    sections = [_answer(a, prompt.get("phases") if a.role == "main" else None) for a in view.answers]
+    title = f"{prompt.get('title') or 'Mock interview'} ({r.id})"
+    return _page(title, "\n".join(head + sections), version)
+
+
+def history_report(rows: list[dict], title: str, version: str = "") -> str:
+    """The HTML page of trends over sessions (rows from ``SessionIndex.history``)."""
+    labels = [f"{row['created_at'][:16].replace('T', ' ')} {row['prompt_title'] or ''}" for row in rows]
+    charts = [line_chart(label, labels, [row.get(name) for row in rows]) for name, label, _ in METRICS]
+    table = ['<div class="scroll"><table class="hist"><tr><th>session</th>' + "".join(f"<th>{escape(l)}</th>" for _, l, _ in METRICS) + "</tr>"]
+    for row in rows:
+        cells = "".join(f"<td>{'-' if row.get(n) is None else escape(str(row.get(n)))}</td>" for n, _, _ in METRICS)
+        table.append(f"<tr><td>{escape(row['id'])}<br><span class='meta'>{escape(row['prompt_title'] or '')}</span></td>{cells}</tr>")
+    table.append("</table></div>")
+    body = (
+        f"<h1>{escape(title)}</h1><p class='meta'>{len(rows)} sessions, oldest first.</p>"
+        f"<section class='card'><div class='trends'>{''.join(charts)}</div></section>"
+        f"<section class='card'>{''.join(table)}</section>"
+    )
+    return _page(title, body, version)
+
+
+def _page(title: str, body: str, version: str) -> str:
+    return PAGE.substitute(title=escape(title), css=CSS, js=JS, body=body, version=escape(version))
+
+
+def _overall(view: SessionView) -> str:
+    r = view.record
+    analysed = [a.analysis for a in view.answers if a.analysis]
+    main = analysed[0].get("delivery", {}) if analysed else {}
+    stats = [
+        (r.overall.get("delivery_score"), "delivery score"),
+        (r.overall.get("content_score"), "content score"),
+        (clock(r.overall.get("duration_s") or r.duration_s), "duration"),
+        (main.get("words_per_minute"), "words / minute"),
+        (main.get("fillers_per_minute"), "fillers / minute"),
+        (main.get("long_pauses"), "long pauses"),
+        (len(main.get("decision_markers") or []) if analysed else None, "decision markers"),
+    ]
+    cells = "".join(f'<div class="stat"><b>{"-" if v is None else escape(str(v))}</b><span>{label}</span></div>' for v, label in stats)
+    return f'<section class="card"><h2>Scorecard</h2><div class="stats">{cells}</div></section>'
+
+
+def _answer(answer: AnswerView, phases) -> str:
+    title = "Main answer" if answer.role == "main" else "Follow-up"
+    out = [f'<section class="card answer" id="answer-{answer.index}"><h2>{answer.index}. {title}</h2>']
+    if answer.role != "main":
+        out.append(f"<blockquote>{escape(answer.question)}</blockquote>")
+    for problem in answer.problems:
+        out.append(f'<p class="problem">{escape(problem)}</p>')
+    if answer.audio is not None:
+        mime, data = audio_payload(answer.audio)
+        out.append(f'<div class="player"><audio controls preload="auto" src="data:{mime};base64,{data}"></audio></div>')
+    a = answer.analysis
+    if a is None:
+        out.append("</section>")
+        return "".join(out)
+    sc = a.get("scorecard") or {}
+    out.append(
+        f'<p class="meta">Delivery {sc.get("delivery_score", "-")}, content {sc.get("content_score", "-")}, '
+        f'{clock(a.get("duration_s"))} long. Click a word, a mark on the timeline or a piece of evidence to hear it.</p>'
+    )
+    out.append(answer_timeline(a, phases))
+    if phases:
+        spans, at = [], 0.0
+        for phase in phases:
+            try:
+                at += float(phase[1])
+                spans.append(f"{escape(str(phase[0]))} until {clock(at)}")
+            except (TypeError, ValueError, IndexError):
+                continue
+        out.append(f'<p class="phases">Phases of the round: {", ".join(spans)}.</p>')
+    out.append(
+        '<div class="legend"><span><i style="background:var(--marker)"></i>decision marker</span>'
+        '<span><i style="background:var(--filler)"></i>filler</span><span><i style="background:var(--hedge)"></i>hedge</span>'
+        '<span><i style="background:var(--pause)"></i>pause</span><span><i style="background:var(--long)"></i>long pause</span></div>'
+    )
+    out.append("<h3>Transcript</h3>" + _transcript(a))
+    out.append("<h3>Rubric</h3>" + _rubric(a))
+    tips = sc.get("tips") or []
+    if tips:
+        out.append("<h3>Tips</h3><ul class='tips'>" + "".join(f"<li>{escape(t)}</li>" for t in tips) + "</ul>")
+    out.append("</section>")
+    return "".join(out)
+
+
+def _transcript(analysis: dict) -> str:
+    parts = []
+    for event in timeline(analysis):
+        if isinstance(event, Pause):
+            cls = "gap long" if event.long else "gap"
+            parts.append(f'<span class="{cls}" data-start="{event.start:.2f}" title="pause">{event.duration:.1f} s</span> ')
+        else:
+            cls = " ".join(["w", *sorted(event.tags)])
+            parts.append(f'<span class="{cls}" data-start="{event.start:.3f}">{escape(event.text)}</span> ')
+    if not parts:
+        parts.append(escape((analysis.get("transcript") or {}).get("text") or ""))
+    return f'<p class="transcript">{"".join(parts)}</p>'
+
+
+def _rubric(analysis: dict) -> str:
+    items = []
+    for item in (analysis.get("content") or {}).get("rubric") or []:
+        met = bool(item.get("met"))
+        name = escape(str(item.get("id", "")).replace("_", " "))
+        li = [f'<li class="{"met" if met else "missed"}"><span class="mark">{"✓" if met else "✗"}</span><span class="name">{name}</span>']
+        if item.get("note"):
+            li.append(f' <span class="meta">{escape(str(item["note"]))}</span>')
+        for ev in item.get("evidence") or []:
+            start = ev.get("start")
+            if start is None:
+                li.append(f'<button class="ev" type="button">“{escape(ev.get("quote", ""))}”</button>')
+            else:
+                li.append(
+                    f'<button class="ev" type="button" data-start="{float(start):.2f}"><time>{clock(float(start))}</time>'
+                    f'“{escape(ev.get("quote", ""))}”</button>'
+                )
+        items.append("".join(li) + "</li>")
+    score = (analysis.get("content") or {}).get("score")
+    return f'<p class="meta">Content score {score if score is not None else "-"}.</p><ul class="rubric">{"".join(items)}</ul>'
+
+
+def audio_payload(path: Path) -> tuple[str, str]:
+    """The answer audio as (MIME type, base64), re-encoded to FLAC when that is smaller.
+
+    A WAV of a 45-minute answer is ~86 MB; FLAC roughly halves it and every current browser
+    plays it. If re-encoding fails, the WAV is embedded as it is.
+    """
+    raw = Path(path).read_bytes()
+    mime = "audio/wav"
+    try:
+        import soundfile
+
+        data, rate = soundfile.read(io.BytesIO(raw), dtype="int16", always_2d=True)
+        buffer = io.BytesIO()
+        soundfile.write(buffer, data, rate, format="FLAC", subtype="PCM_16")
+        if buffer.tell() < len(raw):
+            raw, mime = buffer.getvalue(), "audio/flac"
+    except Exception:  # noqa: BLE001 - any decoding trouble: keep the original bytes
+        pass
+    return mime, base64.b64encode(raw).decode("ascii")

@@ -1,0 +1,90 @@
+"""The few numbers that show progress, computed the same way for the index, history and compare.
+
+A session may hold a main answer and follow-ups; rates are weighted by each answer's length so a
+ten-second follow-up does not outweigh a five-minute answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Optional
+
+from mockloop.review.loader import SessionView
+
+# name, label, which direction is better (+1 higher, -1 lower, 0 towards the target range)
+METRICS = (
+    ("fillers_per_minute", "fillers/min", -1),
+    ("words_per_minute", "words/min", 0),
+    ("long_pauses", "long pauses", -1),
+    ("decision_markers", "decision markers", +1),
+    ("hedges", "hedges", -1),
+    ("content_score", "content score", +1),
+    ("delivery_score", "delivery score", +1),
+)
+PACE_WPM = (130.0, 160.0)  # comfortable interview pace; further from it is worse
+
+
+@dataclass
+class SessionMetrics:
+    id: str
+    created_at: str
+    kind: str
+    prompt_id: Optional[str]
+    prompt_title: Optional[str]
+    status: str
+    duration_s: float
+    answers: int
+    fillers_per_minute: Optional[float] = None
+    words_per_minute: Optional[float] = None
+    long_pauses: Optional[int] = None
+    decision_markers: Optional[int] = None
+    hedges: Optional[int] = None
+    content_score: Optional[int] = None
+    delivery_score: Optional[int] = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def session_metrics(view: SessionView) -> SessionMetrics:
+    """Metrics of one session from its answers' analyses (``None`` where nothing was analysed)."""
+    r = view.record
+    m = SessionMetrics(
+        id=r.id, created_at=r.created_at, kind=view.kind, prompt_id=r.prompt.get("id"), prompt_title=r.prompt.get("title"),
+        status=r.status, duration_s=float(r.overall.get("duration_s") or r.duration_s or 0.0), answers=len(r.answers),
+        content_score=r.overall.get("content_score"), delivery_score=r.overall.get("delivery_score"),
+    )
+    analysed = [a.analysis for a in view.answers if a.analysis is not None]
+    if not analysed:
+        return m
+    weights = [max(float(a.get("duration_s") or 0.0), 1e-6) for a in analysed]
+    total = sum(weights)
+    deliveries = [a.get("delivery") or {} for a in analysed]
+    m.fillers_per_minute = round(sum(w * float(d.get("fillers_per_minute") or 0.0) for w, d in zip(weights, deliveries)) / total, 2)
+    m.words_per_minute = round(sum(w * float(d.get("words_per_minute") or 0.0) for w, d in zip(weights, deliveries)) / total, 1)
+    m.long_pauses = sum(int(d.get("long_pauses") or 0) for d in deliveries)
+    m.decision_markers = sum(len(d.get("decision_markers") or []) for d in deliveries)
+    m.hedges = sum(len(d.get("hedges") or []) for d in deliveries)
+    if m.content_score is None:
+        m.content_score = (analysed[0].get("scorecard") or {}).get("content_score")
+    if m.delivery_score is None:
+        m.delivery_score = (analysed[0].get("scorecard") or {}).get("delivery_score")
+    return m
+
+
+def verdict(name: str, before: Optional[float], after: Optional[float]) -> str:
+    """``improved``, ``regressed``, ``same`` or ``-`` for one metric going from before to after."""
+    direction = next(d for n, _, d in METRICS if n == name)
+    if before is None or after is None:
+        return "-"
+    if direction == 0:
+        before, after = -_distance_from_pace(before), -_distance_from_pace(after)
+        direction = +1
+    if abs(after - before) < 1e-9:
+        return "same"
+    return "improved" if (after - before) * direction > 0 else "regressed"
+
+
+def _distance_from_pace(wpm: float) -> float:
+    low, high = PACE_WPM
+    return max(0.0, low - wpm, wpm - high)

@@ -1,0 +1,120 @@
+"""Clocks that drive the replay: one plays the answer through a speaker, one only keeps time.
+
+Both expose the same few calls (position, pause, resume, seek, stop) so the replay loop does not
+care whether there is sound. Neither touches the session files: the audio is read into memory.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+
+
+class SilentPlayer:
+    """Keeps time at ``speed`` times real time, for replays without sound."""
+
+    def __init__(self, duration_s: float, speed: float = 1.0, start_s: float = 0.0):
+        self.duration_s = duration_s
+        self.speed = speed
+        self._offset = start_s
+        self._since = time.monotonic()
+        self.paused = False
+
+    def position(self) -> float:
+        if self.paused:
+            return self._offset
+        return min(self.duration_s, self._offset + (time.monotonic() - self._since) * self.speed)
+
+    def seek(self, t: float) -> None:
+        self._offset = min(max(0.0, t), self.duration_s)
+        self._since = time.monotonic()
+
+    def pause(self) -> None:
+        if not self.paused:
+            self._offset = self.position()
+            self.paused = True
+
+    def resume(self) -> None:
+        if self.paused:
+            self._since = time.monotonic()
+            self.paused = False
+
+    @property
+    def finished(self) -> bool:
+        return self.position() >= self.duration_s
+
+    def stop(self) -> None:
+        self.pause()
+
+
+class AudioPlayer:
+    """Plays the answer WAV from ``start_s`` on a sounddevice output stream.
+
+    ``speed`` other than 1 resamples (the voice's pitch changes with it): good enough to skim,
+    and no time-stretching dependency.
+
+    Raises:
+        AudioDeviceError: no speaker, or it refuses the stream.
+    """
+
+    def __init__(self, path: Path, speed: float = 1.0, start_s: float = 0.0, device=None):
+        import soundfile
+
+        from mockloop.audio_io.devices import find_output_device, load_sounddevice
+        from mockloop.errors import AudioDeviceError
+
+        data, rate = soundfile.read(str(path), dtype="float32", always_2d=True)
+        self.samplerate = rate
+        self.duration_s = len(data) / rate
+        if abs(speed - 1.0) > 1e-6:
+            count = max(1, int(len(data) / speed))
+            src = np.linspace(0, len(data) - 1, count)
+            data = np.stack([np.interp(src, np.arange(len(data)), data[:, c]) for c in range(data.shape[1])], axis=1).astype(np.float32)
+        self.speed = speed
+        self._data = data
+        self._pos = int(min(max(start_s, 0.0), self.duration_s) / speed * rate)
+        self._lock = threading.Lock()
+        self.paused = False
+        sd = load_sounddevice()
+        speaker = find_output_device(device)
+
+        def callback(outdata, frames, time_info, status):
+            with self._lock:
+                if self.paused:
+                    outdata[:] = 0
+                    return
+                chunk = self._data[self._pos : self._pos + frames]
+                self._pos += len(chunk)
+            outdata[: len(chunk)] = chunk
+            outdata[len(chunk) :] = 0
+
+        try:
+            self._stream = sd.OutputStream(device=speaker.index, channels=data.shape[1], samplerate=rate, dtype="float32", callback=callback)
+            self._stream.start()
+        except Exception as exc:  # noqa: BLE001 - PortAudioError or a refused rate
+            raise AudioDeviceError(f"Could not play on speaker {speaker.index} ({speaker.name}): {exc}; try --no-audio.") from None
+
+    def position(self) -> float:
+        with self._lock:
+            return min(self.duration_s, self._pos / self.samplerate * self.speed)
+
+    def seek(self, t: float) -> None:
+        with self._lock:
+            self._pos = int(min(max(t, 0.0), self.duration_s) / self.speed * self.samplerate)
+
+    def pause(self) -> None:
+        self.paused = True
+
+    def resume(self) -> None:
+        self.paused = False
+
+    @property
+    def finished(self) -> bool:
+        return self.position() >= self.duration_s - 1e-3
+
+    def stop(self) -> None:
+        self._stream.stop()
+        self._stream.close()

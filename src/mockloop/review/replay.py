@@ -1,0 +1,176 @@
+"""Replay an answer: the transcript scrolls in step with the sound, habits coloured.
+
+``Replay`` walks the answer's timeline (``highlights.timeline``) against a player's clock. On a
+terminal it draws a live window around the current word and reads single keys (space, arrows,
+f, p, q); anywhere else it prints the words as they are reached, so ``--no-audio --speed 50``
+is a quick, testable read-through. The session folder is only read.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import select
+import sys
+import time
+from dataclasses import dataclass
+from typing import Callable, Optional
+
+from rich.console import Console, Group
+from rich.text import Text
+
+from mockloop.review.highlights import Event, Pause, Word, moments, timeline
+from mockloop.timefmt import clock
+
+STYLES = {"filler": "bold dark_orange", "hedge": "magenta", "marker": "bold blue"}
+SEEK_S = 5.0
+TICK_S = 0.03
+
+
+def parse_time(text: Optional[str]) -> float:
+    """``"2:30"``, ``"150"`` or ``"1:02:03"`` as seconds."""
+    from mockloop.errors import InputError
+
+    if text in (None, ""):
+        return 0.0
+    try:
+        seconds = 0.0
+        for part in str(text).split(":"):
+            seconds = seconds * 60 + float(part)
+        if seconds < 0:
+            raise ValueError
+        return seconds
+    except ValueError:
+        raise InputError(f"{text!r} is not a time; use seconds or m:ss, e.g. --from 2:30.") from None
+
+
+def styled(event: Event) -> Text:
+    """One event as coloured text: a word, or a pause shown as a gap with its length."""
+    if isinstance(event, Pause):
+        return Text(f"[{event.duration:.1f} s]", style="bold red" if event.long else "dim")
+    style = " ".join(STYLES[t] for t in sorted(event.tags) if t in STYLES)
+    return Text(event.text, style=style or "")
+
+
+@dataclass
+class Replay:
+    """Replays ``analysis`` against ``player`` (a SilentPlayer or AudioPlayer)."""
+
+    analysis: dict
+    player: object
+    console: Console
+    interactive: bool = False
+    read_key: Optional[Callable[[float], Optional[str]]] = None
+
+    def __post_init__(self):
+        self.events = timeline(self.analysis)
+
+    def run(self, start_s: float = 0.0, end_s: Optional[float] = None) -> None:
+        """Play from ``start_s`` to ``end_s`` (default: the end); ``q`` or Ctrl-C stops."""
+        end_s = self.player.duration_s if end_s is None else end_s
+        self.player.seek(start_s)
+        if self.interactive:
+            self._run_live(end_s)
+        else:
+            self._run_plain(start_s, end_s)
+
+    def _run_plain(self, start_s: float, end_s: float) -> None:
+        pending = [e for e in self.events if start_s - 1e-6 <= e.start < end_s]
+        line = Text()
+        for event in pending:
+            while self.player.position() < event.start and not self.player.finished:
+                time.sleep(min(TICK_S, max(0.0, (event.start - self.player.position()) / max(self.player.speed, 1e-6))))
+            piece = styled(event)
+            line.append_text(piece)
+            line.append(" ")
+            self.console.print(piece, end=" ", soft_wrap=True)
+        while self.player.position() < end_s - 1e-3 and not self.player.finished:
+            time.sleep(TICK_S)
+        self.console.print()
+
+    def _run_live(self, end_s: float) -> None:
+        from rich.live import Live
+
+        with Live(self._frame(), console=self.console, refresh_per_second=20, transient=False) as live:
+            while self.player.position() < end_s - 1e-3:
+                key = self.read_key(TICK_S) if self.read_key else (time.sleep(TICK_S) or None)
+                if key == "q":
+                    break
+                self._handle(key)
+                live.update(self._frame())
+                if self.player.finished:
+                    break
+
+    def _handle(self, key: Optional[str]) -> None:
+        now = self.player.position()
+        if key == " ":
+            (self.player.resume if self.player.paused else self.player.pause)()
+        elif key == "left":
+            self.player.seek(now - SEEK_S)
+        elif key == "right":
+            self.player.seek(now + SEEK_S)
+        elif key == "f":
+            nxt = next((e for e in self.events if isinstance(e, Word) and "filler" in e.tags and e.start > now + 0.05), None)
+            if nxt:
+                self.player.seek(max(0.0, nxt.start - 1.0))
+        elif key == "p":
+            nxt = next((e for e in self.events if isinstance(e, Pause) and e.long and e.start > now + 0.05), None)
+            if nxt:
+                self.player.seek(max(0.0, nxt.start - 1.0))
+
+    def _frame(self) -> Group:
+        now = self.player.position()
+        current = max((i for i, e in enumerate(self.events) if e.start <= now), default=-1)
+        text = Text()
+        for i, event in enumerate(self.events[max(0, current - 60) : current + 25], start=max(0, current - 60)):
+            piece = styled(event)
+            if i == current:
+                piece.stylize("reverse")
+            elif i > current:
+                piece.stylize("dim")
+            text.append_text(piece)
+            text.append(" ")
+        state = "paused" if self.player.paused else "playing"
+        status = Text(
+            f"{clock(now)} / {clock(self.player.duration_s)}  {state}   space pause  ←/→ 5 s  f next filler  p next long pause  q quit",
+            style="dim",
+        )
+        return Group(text, status)
+
+
+def reel(analysis: dict, player, console: Console, context_s: float = 1.5) -> int:
+    """Play only the moments around fillers and long pauses, back to back; return how many."""
+    spots = moments(analysis, context_s)
+    replay = Replay(analysis, player, console)
+    for start, end, label in spots:
+        console.print(Text(f"▶ {clock(start)}–{clock(end)}  {label}", style="bold"))
+        replay.run(start, end)
+    return len(spots)
+
+
+@contextlib.contextmanager
+def cbreak_keys():
+    """Single key presses from a terminal (no Enter, no echo); yields ``read_key(timeout)``."""
+    import termios
+    import tty
+
+    fd = sys.stdin.fileno()
+    saved = termios.tcgetattr(fd)
+    tty.setcbreak(fd)
+
+    def read_key(timeout: float) -> Optional[str]:
+        ready, _, _ = select.select([sys.stdin], [], [], timeout)
+        if not ready:
+            return None
+        ch = sys.stdin.read(1)
+        if ch == "\x1b":
+            more, _, _ = select.select([sys.stdin], [], [], 0.01)
+            if more:
+                seq = sys.stdin.read(2)
+                return {"[D": "left", "[C": "right"}.get(seq)
+            return "q"
+        return ch.lower()
+
+    try:
+        yield read_key
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
