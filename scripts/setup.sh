@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 purpose="${1:-demo}"
 packages=(espeak-ng libportaudio2 python3-venv)
 if [ "$purpose" = "test" ]; then
-  packages+=(pulseaudio pulseaudio-utils libasound2-plugins)
+  packages+=(pulseaudio pulseaudio-utils libasound2-plugins chromium)
 fi
 
 missing=()

@@ -30,7 +30,7 @@ class FrameFeatures:
     energy_db: np.ndarray  # frame RMS in dBFS
     voicing: np.ndarray  # 0..1, height of the normalised autocorrelation peak in the pitch range
     pitch_hz: np.ndarray  # pitch estimate where voiced, else 0
-    band_db: np.ndarray  # (frames, bands) log band energies, for spectral change
+    change_db: np.ndarray  # mean change of the log band spectrum from 30 ms earlier: low in a held vowel
     noise_floor_db: float
     speech_level_db: float
 
@@ -110,26 +110,71 @@ def _block_features(frames: np.ndarray):
     return energy_db, voicing, pitch, band_db
 
 
-def measure(samples: np.ndarray) -> FrameFeatures:
-    """Compute FrameFeatures for 16 kHz mono samples."""
+@dataclass
+class RawFrames:
+    """Frame measurements of one stretch of audio, before recording-wide levels are known.
+
+    Streaming computes these chunk by chunk; `assemble` joins them into FrameFeatures.
+    """
+
+    energy_db: np.ndarray
+    voicing: np.ndarray
+    pitch_hz: np.ndarray
+    change_db: np.ndarray
+
+
+def measure_raw(samples: np.ndarray) -> RawFrames:
+    """Measure 16 kHz mono samples: one frame per 10 ms hop, ``len(samples) // 160`` frames.
+
+    The last frames, whose 25 ms window would run past the end, repeat the last full frame, so
+    chunks cut at hop boundaries join into exactly the frames of the whole recording's timeline.
+    """
     samples = np.ascontiguousarray(samples, dtype=np.float32)
     all_frames = _frames(samples)
-    parts = [_block_features(all_frames[i : i + _BLOCK_FRAMES]) for i in range(0, len(all_frames), _BLOCK_FRAMES)]
-    if parts:
-        energy_db = np.concatenate([p[0] for p in parts])
-        voicing = np.concatenate([p[1] for p in parts]).astype(np.float32)
-        pitch = np.concatenate([p[2] for p in parts]).astype(np.float32)
-        band_db = np.concatenate([p[3] for p in parts])
-    else:
-        energy_db = np.zeros(0)
-        voicing = pitch = np.zeros(0, dtype=np.float32)
-        band_db = np.zeros((0, _N_BANDS), dtype=np.float32)
+    energy, voicing, pitch, change = [], [], [], []
+    previous_bands = None
+    for i in range(0, len(all_frames), _BLOCK_FRAMES):
+        e, v, p, bands = _block_features(all_frames[i : i + _BLOCK_FRAMES])
+        joined = bands if previous_bands is None else np.concatenate([previous_bands, bands])
+        diff = np.zeros(len(joined), dtype=np.float32)
+        diff[3:] = np.abs(joined[3:] - joined[:-3]).mean(axis=1)
+        change.append(diff[-len(bands) :] if previous_bands is not None else diff)
+        previous_bands = bands[-3:]
+        energy.append(e)
+        voicing.append(v.astype(np.float32))
+        pitch.append(p.astype(np.float32))
+    target = len(samples) // _HOP
+    raw = RawFrames(*(np.concatenate(parts) if parts else np.zeros(0, dtype=np.float32) for parts in (energy, voicing, pitch, change)))
+    return _pad_frames(raw, target)
+
+
+def _pad_frames(raw: RawFrames, target: int) -> RawFrames:
+    def pad(values: np.ndarray, fill: float) -> np.ndarray:
+        if len(values) >= target:
+            return values[:target]
+        tail = values[-1] if len(values) else fill
+        return np.concatenate([values, np.full(target - len(values), tail, dtype=values.dtype if len(values) else np.float32)])
+
+    return RawFrames(pad(raw.energy_db, -140.0), pad(raw.voicing, 0.0), pad(raw.pitch_hz, 0.0), pad(raw.change_db, 0.0))
+
+
+def assemble(parts: list[RawFrames]) -> FrameFeatures:
+    """Join chunk measurements and apply the recording-wide noise floor and speech level."""
+    energy_db = np.concatenate([p.energy_db for p in parts]) if parts else np.zeros(0)
+    voicing = np.concatenate([p.voicing for p in parts]) if parts else np.zeros(0, dtype=np.float32)
+    pitch = np.concatenate([p.pitch_hz for p in parts]) if parts else np.zeros(0, dtype=np.float32)
+    change = np.concatenate([p.change_db for p in parts]) if parts else np.zeros(0, dtype=np.float32)
     floor, level = _levels(energy_db)
     # Voicing in near-silence is noise periodicity; only trust it where there is sound.
     quiet = energy_db < floor + 6.0
     voicing = np.where(quiet, 0.0, voicing).astype(np.float32)
     pitch = np.where(voicing > 0.0, pitch, 0.0).astype(np.float32)
-    return FrameFeatures(energy_db, voicing, pitch, band_db, floor, level)
+    return FrameFeatures(energy_db, voicing, pitch, change, floor, level)
+
+
+def measure(samples: np.ndarray) -> FrameFeatures:
+    """Compute FrameFeatures for a whole recording of 16 kHz mono samples."""
+    return assemble([measure_raw(samples)])
 
 
 def _levels(energy_db: np.ndarray) -> tuple[float, float]:

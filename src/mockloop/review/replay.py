@@ -75,14 +75,10 @@ class Replay:
 
     def _run_plain(self, start_s: float, end_s: float) -> None:
         pending = [e for e in self.events if start_s - 1e-6 <= e.start < end_s]
-        line = Text()
         for event in pending:
             while self.player.position() < event.start and not self.player.finished:
                 time.sleep(min(TICK_S, max(0.0, (event.start - self.player.position()) / max(self.player.speed, 1e-6))))
-            piece = styled(event)
-            line.append_text(piece)
-            line.append(" ")
-            self.console.print(piece, end=" ", soft_wrap=True)
+            self.console.print(styled(event), end=" ", soft_wrap=True)
         while self.player.position() < end_s - 1e-3 and not self.player.finished:
             time.sleep(TICK_S)
         self.console.print()

@@ -1,0 +1,100 @@
+"""Sessions for the review tests, built from files: no microphone, no Whisper.
+
+``make_session`` writes what an interview leaves behind (session.json, answer-1.wav,
+answer-1.json, scorecard.md) from a saved analysis of audio_fixtures/sample_answer.flac, so every
+test gets real-looking sessions in its own MOCKLOOP_HOME in milliseconds.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+SAMPLE_ANALYSIS = Path(__file__).parent / "data" / "sample_analysis.json"
+SAMPLE_FLAC = REPO / "audio_fixtures" / "sample_answer.flac"
+PROMPT = {
+    "id": "sd-sensor-anomaly-review", "kind": "system_design", "company": "scale_ai",
+    "title": "Sensor ingestion with human anomaly review", "text": "Design a sensor platform with human review.",
+    "time_limit_s": 2700, "phases": [["intro", 300], ["design", 2100], ["questions", 300]],
+}
+
+
+@pytest.fixture(scope="session")
+def sample_wav(tmp_path_factory) -> Path:
+    """The sample answer as the 16 kHz WAV an interview records (converted once)."""
+    import soundfile
+
+    data, rate = soundfile.read(str(SAMPLE_FLAC), dtype="int16")
+    path = tmp_path_factory.mktemp("audio") / "answer.wav"
+    soundfile.write(str(path), data, rate, subtype="PCM_16")
+    return path
+
+
+@pytest.fixture
+def sample_analysis() -> dict:
+    return json.loads(SAMPLE_ANALYSIS.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def store(tmp_path):
+    from mockloop.sessions import SessionStore
+
+    return SessionStore()  # the test's own MOCKLOOP_HOME (see tests/conftest.py)
+
+
+@pytest.fixture
+def make_session(store, sample_wav, sample_analysis):
+    """``make_session(minute=0, analysis=None, prompt=None)`` -> a complete saved Session."""
+    from mockloop.sessions import AnswerRecord
+
+    def make(minute: int = 0, analysis: dict | None = None, prompt: dict | None = None, day: int = 20):
+        analysis = copy.deepcopy(analysis or sample_analysis)
+        when = datetime(2026, 11, day, 9, minute, tzinfo=timezone.utc)
+        session = store.create(prompt=prompt or PROMPT, settings={"style": "silent"}, versions={"mockloop": "test"}, now=when)
+        session.answer_audio(1).write_bytes(sample_wav.read_bytes())
+        session.write_json("answer-1.json", analysis)
+        card = analysis["scorecard"]
+        session.record.answers.append(
+            AnswerRecord(
+                index=1, role="main", question=(prompt or PROMPT)["text"], audio="answer-1.wav", duration_s=analysis["duration_s"],
+                samplerate=16000, analysis="answer-1.json", delivery_score=card["delivery_score"], content_score=card["content_score"],
+            )
+        )
+        session.record.overall = {"delivery_score": card["delivery_score"], "content_score": card["content_score"], "duration_s": analysis["duration_s"]}
+        session.record.status = "complete"
+        session.record.scorecard = "scorecard.md"
+        session.write_text("scorecard.md", "# Mock interview\n")
+        session.save()
+        return session
+
+    return make
+
+
+@pytest.fixture
+def better_take(sample_analysis) -> dict:
+    """The same answer with two fillers fewer, no long pause, and clarifies_requirements met."""
+    a = copy.deepcopy(sample_analysis)
+    d = a["delivery"]
+    d["fillers"] = d["fillers"][2:]
+    d["fillers_per_minute"] = 2.7
+    d["long_pauses"] = 0
+    d["pauses"] = [p for p in d["pauses"] if p["duration"] < 2.0]
+    a["content"]["rubric"][0]["met"] = True
+    a["content"]["rubric"][0]["evidence"] = [{"quote": "how many sensors?", "start": 3.0}]
+    a["scorecard"]["content_score"] = 66
+    return a
+
+
+def folder_hashes(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+@pytest.fixture
+def hashes():
+    return folder_hashes

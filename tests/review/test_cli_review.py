@@ -1,0 +1,107 @@
+"""The review commands as a user types them (in-process, so the suite stays fast)."""
+
+import json
+import re
+
+import pytest
+from typer.testing import CliRunner
+
+from mockloop.cli import app
+
+
+@pytest.fixture
+def run():
+    runner = CliRunner()
+
+    def invoke(*args):
+        result = runner.invoke(app, [str(a) for a in args], env={"COLUMNS": "140", "NO_COLOR": "1"})
+        return result
+
+    return invoke
+
+
+def test_replay_without_audio_prints_the_transcript_in_order_with_pauses_and_changes_nothing(run, make_session, hashes):
+    session = make_session()
+    before = hashes(session.folder)
+    result = run("replay", session.id, "--no-audio", "--speed", "60")
+    assert result.exit_code == 0, result.output
+    text = result.output
+    assert text.index("Before I sketch") < text.index("[0.6 s] Um,") < text.index("[2.2 s] The main trade") < text.index("in mind.")
+    assert hashes(session.folder) == before
+
+
+def test_replay_from_a_time_starts_there(run, make_session):
+    session = make_session()
+    result = run("replay", session.id, "--no-audio", "--speed", "60", "--from", "1:20")
+    assert result.exit_code == 0, result.output
+    assert "Before I sketch" not in result.output and "to summarize" in result.output
+
+
+def test_the_filler_reel_plays_only_the_moments_around_habits(run, make_session):
+    result = run("replay", make_session().id, "--fillers", "--no-audio", "--speed", "40")
+    assert result.exit_code == 0, result.output
+    assert result.output.count("▶") == 6
+    assert "filler 'you know', filler 'uh'" in result.output
+    assert "I would like to check" not in result.output
+
+
+def test_report_writes_one_html_file_with_the_audio_inside_and_changes_nothing(run, make_session, hashes, tmp_path):
+    session = make_session()
+    before = hashes(session.folder)
+    out = tmp_path / "r.html"
+    result = run("report", session.id, "--out", out)
+    assert result.exit_code == 0, result.output
+    html = out.read_text()
+    assert "data:audio/flac;base64," in html and "<svg" in html
+    assert not re.search(r"""(src|href)=["']https?://""", html)
+    assert hashes(session.folder) == before
+
+
+def test_history_shows_each_session_and_a_sparkline_per_metric(run, make_session, better_take):
+    a, b = make_session(minute=1), make_session(minute=2, analysis=better_take)
+    result = run("history", "--last", "5")
+    assert result.exit_code == 0, result.output
+    assert a.id in result.output and b.id in result.output
+    assert re.search(r"trend\s.*[▁█]", result.output)
+
+
+def test_history_report_is_an_html_page_of_charts(run, make_session, tmp_path):
+    make_session(minute=1), make_session(minute=2)
+    result = run("report", "--history", "--out", tmp_path / "h.html")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "h.html").read_text().count('class="trend-line"') == 7
+
+
+def test_compare_names_what_improved(run, make_session, better_take):
+    a, b = make_session(minute=1), make_session(minute=2, analysis=better_take)
+    result = run("compare", a.id, b.id)
+    assert result.exit_code == 0, result.output
+    improved = next(line for line in result.output.splitlines() if line.startswith("Improved:"))
+    assert "fillers/min" in improved and "clarifies_requirements" in improved
+
+
+def test_export_as_json_and_markdown(run, make_session):
+    session = make_session()
+    data = json.loads(run("export", session.id, "--format", "json").output)
+    assert data["schema"] == "mockloop.export/1" and data["answers"][0]["analysis"]["schema"] == "mockloop.analysis/1"
+    md = run("export", session.id, "--format", "md").output
+    assert md.startswith(f"# Mock interview {session.id}") and "- [x] defines_success" in md
+
+
+def test_delete_needs_yes_without_a_terminal_and_then_removes_the_folder(store, make_session):
+    from mockloop.cli_review import delete
+    from mockloop.errors import InputError
+
+    session = make_session()
+    with pytest.raises(InputError, match="needs confirmation: add --yes"):
+        delete(session.id, yes=False, sessions_dir=None)
+    delete(session.id, yes=True, sessions_dir=None)
+    assert not session.folder.exists()
+
+
+def test_sessions_reindex_rebuilds_the_index(run, make_session, store):
+    make_session(minute=1), make_session(minute=2)
+    result = run("sessions", "--reindex")
+    assert result.exit_code == 0, result.output
+    assert "Indexed 2 session folders" in result.output
+    assert (store.root / "index.sqlite3").is_file()
