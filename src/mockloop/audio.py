@@ -8,6 +8,7 @@ becomes one InputError sentence here, so the rest of the pipeline can assume goo
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
 
@@ -41,8 +42,8 @@ def check_input_path(path: Path) -> str:
     return kind
 
 
-def load_audio(path: Path) -> np.ndarray:
-    """Decode ``path`` to 16 kHz mono float32 in [-1, 1].
+def iter_audio_blocks(path: Path) -> Iterator[np.ndarray]:
+    """Decode ``path`` block by block to 16 kHz mono float32, holding only one block at a time.
 
     Raises:
         InputError: the file is missing, empty, not audio, truncated or holds no samples.
@@ -50,23 +51,48 @@ def load_audio(path: Path) -> np.ndarray:
     check_input_path(path)
     # Imported here so text-only use never pays for PyAV.
     import av
-    from faster_whisper.audio import decode_audio
 
+    produced = 0
     try:
-        samples = decode_audio(str(path), sampling_rate=SAMPLE_RATE)
+        with av.open(str(path), metadata_errors="ignore") as container:
+            if not container.streams.audio:
+                raise InputError(f"{path}: contains no audio stream")
+            stream = container.streams.audio[0]
+            resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
+            for frame in container.decode(stream):
+                frame.pts = None  # let the resampler keep its own clock across odd timestamps
+                for out in resampler.resample(frame):
+                    block = _to_float(out)
+                    produced += block.size
+                    yield block
+            for out in resampler.resample(None):
+                block = _to_float(out)
+                produced += block.size
+                yield block
+    except InputError:
+        raise
     except (av.error.InvalidDataError, av.error.EOFError) as exc:
+        if produced:  # a truncated file: keep what decoded, as players do
+            return
         raise InputError(f"{path}: not a readable audio file (corrupt or truncated)") from exc
     except av.error.FFmpegError as exc:
         raise InputError(f"{path}: cannot decode audio ({exc.strerror or type(exc).__name__})") from exc
-    except (IndexError, StopIteration) as exc:  # PyAV found no audio stream
-        raise InputError(f"{path}: contains no audio stream") from exc
     except PermissionError as exc:
         raise InputError(f"{path}: permission denied") from exc
-    if samples.size == 0:
+    if produced == 0:
         raise InputError(f"{path}: audio has zero length (no samples could be decoded: empty, truncated or corrupt)")
-    if not np.isfinite(samples).all():
-        raise InputError(f"{path}: audio contains invalid samples")
-    return samples.astype(np.float32, copy=False)
+
+
+def _to_float(frame) -> np.ndarray:
+    block = frame.to_ndarray().reshape(-1).astype(np.float32) / 32768.0
+    if not np.isfinite(block).all():
+        raise InputError("audio contains invalid samples")
+    return block
+
+
+def load_audio(path: Path) -> np.ndarray:
+    """Decode all of ``path`` to 16 kHz mono float32 in [-1, 1] (see iter_audio_blocks)."""
+    return np.concatenate(list(iter_audio_blocks(path)))
 
 
 def read_transcript_text(path: Path) -> str:

@@ -176,6 +176,7 @@ class Interview:
         self._answer_files: list = []
         self.session: Session | None = None
         self.analyses: dict[int, Any] = {}
+        self._live_streams: dict[int, Any] = {}
 
     # --- the loop ----------------------------------------------------------------------------
 
@@ -236,6 +237,7 @@ class Interview:
         source = self._source_for(index)
         rule = silence_rule(self.prompt.kind, self.settings.silence_stop_s)
         recorder = Recorder(self.session.answer_audio(index), source, time_limit_s=limit_s, silence_stop=rule)
+        self._live_streams[index] = self._start_live_stream(recorder)
         record.started_at = _now()
         record.source = source.description
         record.samplerate = recorder.samplerate
@@ -331,15 +333,44 @@ class Interview:
 
         threading.Thread(target=load, name="mockloop-model-load", daemon=True).start()
 
+    def _start_live_stream(self, recorder: Recorder):
+        """Transcribe while the candidate talks, when the analyzer can stream (the real one can)."""
+        if self._analyzer is not None and not hasattr(self._analyzer, "start_stream"):
+            return None
+        from mockloop.stream import LiveStream
+
+        def make_streamer():
+            if self._analyzer_error is not None:
+                raise self._analyzer_error
+            if not hasattr(self._analyzer, "start_stream"):
+                raise RuntimeError("analyzer cannot stream")
+            return self._analyzer.start_stream()
+
+        return LiveStream(recorder.blocks(), recorder.samplerate, make_streamer, self._analyzer_ready)
+
     def _analyze(self, index: int, record: AnswerRecord):
         self.view.analyzing(index)
         self._analyzer_ready.wait()
         try:
             if self._analyzer_error is not None:
                 raise self._analyzer_error
-            analysis = self._analyzer.analyze_file(
-                self.session.answer_audio(index), kind=self.prompt.kind, prompt=self.prompt
-            )
+            live = self._live_streams.pop(index, None)
+            streamer = None
+            if live is not None:
+                try:
+                    streamer = live.streamer()
+                except MockloopError:
+                    raise
+                except Exception:  # noqa: BLE001 - streaming is an optimisation: fall back to the file
+                    streamer = None
+            if streamer is not None:
+                analysis = self._analyzer.analyze_stream(
+                    streamer, self.session.answer_audio(index).name, kind=self.prompt.kind, prompt=self.prompt
+                )
+            else:
+                analysis = self._analyzer.analyze_file(
+                    self.session.answer_audio(index), kind=self.prompt.kind, prompt=self.prompt
+                )
         except MockloopError as exc:
             record.error = f"Not analysed: {exc}"
             self.session.save()

@@ -15,13 +15,14 @@ import numpy as np
 
 from mockloop import acoustics
 from mockloop.acoustics import HOP_S, FrameFeatures
-from mockloop.audio import SAMPLE_RATE, check_input_path, load_audio, read_transcript_text
+from mockloop.audio import check_input_path, iter_audio_blocks, read_transcript_text
 from mockloop.config import DEFAULT_SETTINGS, Settings
 from mockloop.delivery import measure_delivery
 from mockloop.fillers import canonical_filled_pause, verify_filled_pauses
 from mockloop.models import Analysis, ContentResult, Transcript, Word
 from mockloop.pauses import sound_mask
 from mockloop.scorecard import build_scorecard
+from mockloop.stream import StreamingTranscriber, StreamSettings
 from mockloop.transcribe import Transcriber
 
 DEFAULT_KIND = "system_design"
@@ -112,17 +113,42 @@ class Analyzer:
         """Load the model now (e.g. in a background thread while the prompt is spoken)."""
         self.transcriber.load()
 
+    def start_stream(self, settings: StreamSettings | None = None) -> StreamingTranscriber:
+        """A streaming transcriber to feed 16 kHz blocks into while they are recorded."""
+        return StreamingTranscriber(self.transcriber.transcribe, settings)
+
+    def finish_stream(self, streamer: StreamingTranscriber) -> tuple[Transcript, FrameFeatures]:
+        """Wait for the streamed chunks and check the words against the audio's frames."""
+        result = streamer.finish()
+        features = acoustics.assemble(result.frames)
+        duration_s = round(result.duration_s, 3)
+        words: list[Word] = []
+        if has_speech(features):
+            words = drop_words_over_silence(result.words, features)
+            words = verify_filled_pauses(words, features)
+            words = snap_to_sound(words, features)
+        return Transcript(words, duration_s, self.transcriber.choice.name), features
+
     def transcribe_samples(self, samples: np.ndarray) -> tuple[Transcript, FrameFeatures]:
         """Transcript with audio-checked filled pauses, and the frame features it was checked on."""
-        features = acoustics.measure(samples)
-        duration_s = round(len(samples) / SAMPLE_RATE, 3)
-        if not has_speech(features):
-            return Transcript([], duration_s, self.transcriber.choice.name), features
-        words = self.transcriber.transcribe(samples)
-        words = drop_words_over_silence(words, features)
-        words = verify_filled_pauses(words, features)
-        words = snap_to_sound(words, features)
-        return Transcript(words, duration_s, self.transcriber.choice.name), features
+        streamer = self.start_stream()
+        try:
+            streamer.feed(samples)
+        except BaseException:
+            streamer.close()
+            raise
+        return self.finish_stream(streamer)
+
+    def transcribe_file(self, path: Path) -> tuple[Transcript, FrameFeatures]:
+        """Like transcribe_samples, decoding and transcribing at once with bounded memory."""
+        streamer = self.start_stream()
+        try:
+            for block in iter_audio_blocks(path):
+                streamer.feed(block)
+        except BaseException:
+            streamer.close()
+            raise
+        return self.finish_stream(streamer)
 
     def analyze_file(
         self,
@@ -143,8 +169,14 @@ class Analyzer:
             transcript = Transcript(words_from_text(read_transcript_text(path)))
             features = None
         else:
-            transcript, features = self.transcribe_samples(load_audio(path))
+            transcript, features = self.transcribe_file(path)
         return self.analyze_transcript(transcript, features, source=path.name, kind=kind, prompt=prompt, judge=judge, llm_options=llm_options)
+
+    def analyze_stream(self, streamer: StreamingTranscriber, source: str, kind: str | None = None, prompt=None, judge: str = "rules", llm_options=None) -> Analysis:
+        """Finish a live stream (only its last chunk is left to transcribe) and analyse it."""
+        kind = kind or (prompt.kind if prompt is not None else DEFAULT_KIND)
+        transcript, features = self.finish_stream(streamer)
+        return self.analyze_transcript(transcript, features, source=source, kind=kind, prompt=prompt, judge=judge, llm_options=llm_options)
 
     def analyze_transcript(self, transcript, features, source, kind, prompt=None, judge="rules", llm_options=None) -> Analysis:
         delivery = measure_delivery(transcript, features, self.settings)

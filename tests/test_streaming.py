@@ -1,0 +1,129 @@
+"""Streaming transcription: audio cut at pauses while it arrives gives what a whole file gives.
+
+Uses the real tiny.en model on the bundled 90 s sample answer (espeak-ng, ground truth in
+sample_answer.json).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from mockloop import acoustics
+from mockloop.audio import SAMPLE_RATE, iter_audio_blocks, load_audio
+from mockloop.stream import StreamingTranscriber, StreamSettings, To16kMono, _cut_point
+from mockloop.tokens import normalise
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE = REPO / "audio_fixtures" / "sample_answer.flac"
+TRUTH = json.loads((REPO / "audio_fixtures" / "sample_answer.json").read_text())
+
+
+def word_error_rate(reference: list[str], hypothesis: list[str]) -> float:
+    """Levenshtein distance over words divided by the reference length."""
+    previous = list(range(len(hypothesis) + 1))
+    for i, ref in enumerate(reference, 1):
+        current = [i]
+        for j, hyp in enumerate(hypothesis, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ref != hyp)))
+        previous = current
+    return previous[-1] / max(1, len(reference))
+
+
+def norm_words(texts) -> list[str]:
+    return [n for n in (normalise(t) for t in texts) if n]
+
+
+@pytest.fixture(scope="module")
+def samples() -> np.ndarray:
+    return load_audio(SAMPLE)
+
+
+@pytest.fixture(scope="module")
+def streamed(analyzer, samples):
+    streamer = analyzer.start_stream()
+    offsets = []
+    original_submit = streamer._submit
+
+    def remember(chunk):
+        offsets.append((streamer._offset, len(chunk)))
+        original_submit(chunk)
+
+    streamer._submit = remember
+    for start in range(0, len(samples), 1600):  # 100 ms blocks, as the recorder delivers them
+        streamer.feed(samples[start : start + 1600])
+    transcript, features = analyzer.finish_stream(streamer)
+    return transcript, features, offsets
+
+
+def test_a_long_answer_is_cut_into_chunks_no_longer_than_a_whisper_window(streamed):
+    _t, _f, offsets = streamed
+    assert len(offsets) >= 3
+    assert all(length <= 28.0 * SAMPLE_RATE for _offset, length in offsets)
+
+
+def test_chunks_are_cut_inside_pauses_not_inside_words(streamed):
+    _t, _f, offsets = streamed
+    silences = [(p["start"], p["end"]) for p in TRUTH["pauses"]]
+    cuts = [(offset + length) / SAMPLE_RATE for offset, length in offsets[:-1]]
+    for cut in cuts:
+        assert any(start - 0.02 <= cut <= end + 0.02 for start, end in silences), cut
+
+
+def test_streamed_words_match_a_whole_file_transcription_within_two_points_of_wer(analyzer, samples, streamed):
+    transcript, _f, _o = streamed
+    whole = analyzer.transcriber.transcribe(samples)
+    reference = norm_words(TRUTH["text"].split())
+    wer_streamed = word_error_rate(reference, norm_words(w.text for w in transcript.words))
+    wer_whole = word_error_rate(reference, norm_words(w.text for w in whole))
+    assert wer_streamed <= wer_whole + 0.02, (wer_streamed, wer_whole)
+
+
+def test_streamed_features_equal_whole_file_features_away_from_the_cuts(samples, streamed):
+    _t, features, offsets = streamed
+    whole = acoustics.measure(samples)
+    assert features.n_frames == whole.n_frames
+    near_cut = np.zeros(whole.n_frames, dtype=bool)
+    for offset, length in offsets:
+        edge = (offset + length) // 160
+        near_cut[max(0, edge - 3) : edge + 3] = True
+    assert np.allclose(features.energy_db[~near_cut], whole.energy_db[~near_cut], atol=1e-3)
+
+
+def test_decoding_a_file_block_by_block_gives_the_same_samples_as_decoding_it_whole(samples):
+    joined = np.concatenate(list(iter_audio_blocks(SAMPLE)))
+    assert len(joined) == len(samples)
+    assert np.allclose(joined, samples)
+
+
+def test_without_a_pause_a_chunk_is_cut_at_its_quietest_moment():
+    rng = np.random.default_rng(7)
+    t = np.arange(30 * SAMPLE_RATE) / SAMPLE_RATE
+    loud = (0.3 * np.sin(2 * np.pi * 150 * t)).astype(np.float32)
+    dip_at = 20.0
+    envelope = np.where(np.abs(t - dip_at) < 0.05, 0.1, 1.0).astype(np.float32)
+    signal = loud * envelope + rng.normal(0, 1e-3, len(t)).astype(np.float32)
+    cut = _cut_point(signal, StreamSettings())
+    assert abs(cut / SAMPLE_RATE - dip_at) < 0.1
+
+
+def test_a_48_khz_stereo_block_becomes_16_khz_mono():
+    convert = To16kMono(48000)
+    block = np.zeros((4800 * 10, 2), dtype=np.float32)
+    block[:, 0] = np.sin(2 * np.pi * 440 * np.arange(len(block)) / 48000)
+    out = np.concatenate([convert(block[i : i + 4800]) for i in range(0, len(block), 4800)])
+    assert abs(len(out) - 16000) <= 200
+    spectrum = np.abs(np.fft.rfft(out[2000:14000]))
+    peak_hz = np.argmax(spectrum) * 16000 / 12000
+    assert abs(peak_hz - 440) < 5
+
+
+def test_a_chunk_with_nothing_but_room_noise_is_not_sent_to_whisper():
+    calls = []
+    streamer = StreamingTranscriber(lambda samples, offset: calls.append(offset) or [])
+    streamer.feed(np.random.default_rng(1).normal(0, 1e-4, 5 * SAMPLE_RATE).astype(np.float32))
+    result = streamer.finish()
+    assert calls == [] and result.words == []
