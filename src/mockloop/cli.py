@@ -64,9 +64,16 @@ def analyze(
     model: Optional[str] = typer.Option(None, "--model", help="faster-whisper model name or folder (default: embedded tiny.en; env MOCKLOOP_MODEL)."),
     judge: JudgeChoice = typer.Option(JudgeChoice.rules, "--judge", help="Content judge: rules (local) or llm (sends the transcript to OPENAI_BASE_URL)."),
     judge_model: Optional[str] = typer.Option(None, "--judge-model", help="Model name for --judge llm (env MOCKLOOP_JUDGE_MODEL)."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="For a folder: files analysed in parallel, one model per worker."),
 ):
-    """Analyze one recorded answer: transcript, fillers, pauses, markers, content and tips."""
+    """Analyze a recorded answer (or a folder of them): transcript, fillers, pauses, markers, content, tips."""
     from mockloop.config import configured_model
+
+    if path.is_dir():
+        if judge == JudgeChoice.llm:
+            raise MockloopError("--judge llm works on one file at a time")
+        _analyze_folder(path, jobs, configured_model(model), kind.value if kind else None, prompt_id, as_json)
+        return
     from mockloop.contract import analysis_to_dict
     from mockloop.pipeline import Analyzer
 
@@ -91,6 +98,57 @@ def analyze(
         from mockloop.report import render_analysis
 
         render_analysis(analysis, Console())
+
+
+def _analyze_folder(folder: Path, jobs: int, model, kind, prompt_id, as_json: bool) -> None:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.table import Table
+
+    from mockloop.batch import analyze_folder, answer_files
+    from mockloop.transcribe import resolve_model
+
+    resolve_model(model)  # a bad --model fails once, here, not in every worker
+    if prompt_id:
+        from mockloop.content.prompts import get_prompt
+
+        get_prompt(prompt_id)
+    files = answer_files(folder)
+    items = []
+    with Progress(
+        TextColumn("Analyzing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        TextColumn("{task.description}"), console=err_console, transient=True,
+    ) as progress:
+        task = progress.add_task("", total=len(files))
+        for item in analyze_folder(files, jobs, model=model, kind=kind, prompt_id=prompt_id):
+            items.append(item)
+            progress.update(task, advance=1, description=item.path.name)
+            if as_json and item.result is not None:
+                sys.stdout.write(json.dumps(item.result, ensure_ascii=False) + "\n")
+                sys.stdout.flush()
+    failed = [item for item in items if item.error]
+    for item in failed:
+        err_console.print(f"mockloop: error: {item.error}", markup=False, highlight=False, soft_wrap=True)
+    if not as_json:
+        table = Table(title=f"{len(items) - len(failed)} of {len(items)} answers analyzed")
+        for column in ("file", "duration", "wpm", "fillers/min", "long pauses", "delivery", "content"):
+            table.add_column(column)
+        for item in sorted(items, key=lambda i: i.path.name):
+            if item.result is None:
+                table.add_row(item.path.name, "failed", "", "", "", "", "")
+                continue
+            r, d = item.result, item.result["delivery"]
+            table.add_row(
+                item.path.name,
+                "-" if r["duration_s"] is None else f"{r['duration_s']:.0f} s",
+                "-" if d["words_per_minute"] is None else f"{d['words_per_minute']:.0f}",
+                "-" if d["fillers_per_minute"] is None else f"{d['fillers_per_minute']:.1f}",
+                str(d["long_pauses"]),
+                str(r["scorecard"]["delivery_score"] if r["scorecard"]["delivery_score"] is not None else "-"),
+                str(r["scorecard"]["content_score"] if r["scorecard"]["content_score"] is not None else "-"),
+            )
+        Console().print(table)
+    if failed:
+        raise typer.Exit(1)
 
 
 class _null:
@@ -146,7 +204,7 @@ _register_optional_commands()
 def main(argv: list[str] | None = None) -> None:
     command = typer.main.get_command(app)
     try:
-        command.main(args=argv, prog_name="mockloop", standalone_mode=False)
+        status = command.main(args=argv, prog_name="mockloop", standalone_mode=False)
     except MockloopError as exc:
         err_console.print(f"mockloop: error: {exc}", markup=False, highlight=False, soft_wrap=True)
         sys.exit(exc.exit_code)
@@ -163,3 +221,6 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(1)
+    # Without standalone mode, click returns the code of a typer.Exit instead of exiting.
+    if isinstance(status, int) and status:
+        sys.exit(status)

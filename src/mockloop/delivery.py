@@ -13,6 +13,7 @@ from mockloop.fillers import FILLED_PAUSE, find_fillers
 from mockloop.markers import find_decision_markers, find_hedges, longest_stretch_without_marker
 from mockloop.models import DeliveryMetrics, Pause, Transcript
 from mockloop.pauses import find_pauses, sound_mask, speech_span
+from mockloop.tokens import tokenize
 from mockloop.acoustics import HOP_S
 
 
@@ -25,11 +26,12 @@ def _per_minute(count: int, seconds: float | None) -> float | None:
 def measure_delivery(transcript: Transcript, features: FrameFeatures | None, settings: Settings) -> DeliveryMetrics:
     """Compute every delivery metric; timing metrics are None for text input."""
     words = transcript.words
-    fillers = find_fillers(words)
+    tokens = tokenize(words)
+    fillers = find_fillers(words, tokens)
     filled_indexes = {f.word_index for f in fillers if f.kind == FILLED_PAUSE}
     word_count = sum(1 for i in range(len(words)) if i not in filled_indexes)
-    markers = find_decision_markers(words)
-    hedges = find_hedges(words)
+    markers = find_decision_markers(words, tokens)
+    hedges = find_hedges(words, tokens)
     pauses: list[Pause] = []
     answer_s = speaking_s = latency = None
     if features is not None and words:

@@ -14,6 +14,7 @@ Two kinds (see the analysis contract):
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import numpy as np
 
@@ -45,6 +46,7 @@ _HELD_MIN_VOICING = 0.5
 _HELD_MAX_CHANGE_DB = 4.0  # spectral change of a held vowel; syllables with consonants change more
 
 
+@lru_cache(maxsize=1)
 def filled_pause_spellings() -> dict[str, str]:
     """Every accepted spelling -> canonical filled pause ("umm" -> "um")."""
     table = {}
@@ -293,7 +295,16 @@ def _spectral_change_db(features: FrameFeatures, island: _Island) -> float:
 # --------------------------------------------------------------------------- text rules
 
 
-def _discourse_rules() -> list[tuple[tuple[str, ...], str, dict]]:
+@lru_cache(maxsize=1)
+def _discourse_rules() -> dict[str, list[tuple[tuple[str, ...], str, dict]]]:
+    """Discourse-filler rules by their first word, longest phrase first."""
+    by_first: dict[str, list] = {}
+    for parts, phrase, context in _discourse_rule_list():
+        by_first.setdefault(parts[0], []).append((parts, phrase, context))
+    return by_first
+
+
+def _discourse_rule_list() -> list[tuple[tuple[str, ...], str, dict]]:
     rules = []
     for phrase, context in (phrase_data()["discourse_fillers"] or {}).items():
         context = context or {}
@@ -336,9 +347,12 @@ def _is_discourse_filler(phrase: str, context: dict, tokens: list[Token], first:
     return True
 
 
-def find_fillers(words: list[Word]) -> list[Filler]:
-    """Fillers in ``words`` (already checked against the audio when there is audio)."""
-    tokens = tokenize(words)
+def find_fillers(words: list[Word], tokens: list[Token] | None = None) -> list[Filler]:
+    """Fillers in ``words`` (already checked against the audio when there is audio).
+
+    ``tokens`` may be passed when the caller has already tokenized ``words``.
+    """
+    tokens = tokenize(words) if tokens is None else tokens
     spellings = filled_pause_spellings()
     filled_positions = {pos for pos, tok in enumerate(tokens) if tok.norm in spellings}
     fillers: list[Filler] = []
@@ -352,7 +366,7 @@ def find_fillers(words: list[Word]) -> list[Filler]:
             continue
         if pos in used:
             continue
-        for parts, phrase, context in rules:
+        for parts, phrase, context in rules.get(tok.norm, ()):
             last = pos + len(parts) - 1
             if last >= len(tokens) or tuple(t.norm for t in tokens[pos : last + 1]) != parts:
                 continue

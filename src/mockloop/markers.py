@@ -7,18 +7,26 @@ listener gets lost. Filled pauses inside a phrase do not hide it ("let me, um, c
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from mockloop.fillers import filled_pause_spellings
 from mockloop.models import PhraseHit, Word
-from mockloop.tokens import find_phrases, phrase_data, tokenize
+from mockloop.tokens import Token, find_phrases, phrase_data, tokenize
 
 
-def find_decision_markers(words: list[Word]) -> list[PhraseHit]:
-    tokens = tokenize(words)
-    skip = frozenset(filled_pause_spellings())
-    by_phrase = {}
+@lru_cache(maxsize=1)
+def _marker_categories() -> dict[str, str]:
+    by_phrase: dict[str, str] = {}
     for category, phrases in phrase_data()["decision_markers"].items():
         for phrase in phrases:
             by_phrase.setdefault(phrase, category)
+    return by_phrase
+
+
+def find_decision_markers(words: list[Word], tokens: list[Token] | None = None) -> list[PhraseHit]:
+    tokens = tokenize(words) if tokens is None else tokens
+    skip = frozenset(filled_pause_spellings())
+    by_phrase = _marker_categories()
     hits = find_phrases(tokens, list(by_phrase), skip)
     return [
         PhraseHit(phrase, words[tokens[first].index].start, tokens[first].index, by_phrase[phrase])
@@ -26,8 +34,8 @@ def find_decision_markers(words: list[Word]) -> list[PhraseHit]:
     ]
 
 
-def find_hedges(words: list[Word]) -> list[PhraseHit]:
-    tokens = tokenize(words)
+def find_hedges(words: list[Word], tokens: list[Token] | None = None) -> list[PhraseHit]:
+    tokens = tokenize(words) if tokens is None else tokens
     skip = frozenset(filled_pause_spellings())
     hits = find_phrases(tokens, phrase_data()["hedges"], skip)
     return [PhraseHit(phrase, words[tokens[first].index].start, tokens[first].index) for phrase, first, _ in hits]

@@ -8,7 +8,7 @@ Whisper's English normaliser, never deletes "uh"/"um".
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 from functools import lru_cache
 from importlib import resources
 
@@ -20,14 +20,14 @@ _EDGE_PUNCT = re.compile(r"^[^\w']+|[^\w']+$")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
 
 
+@lru_cache(maxsize=65536)
 def normalise(text: str) -> str:
     """'Um,' -> 'um'; 'We’ve' -> "we've"; 'trade-off.' -> 'trade-off'."""
     text = text.translate(_APOSTROPHES).lower().strip()
     return _EDGE_PUNCT.sub("", text)
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     """A word with what the surrounding punctuation says about it."""
 
     norm: str
@@ -38,30 +38,43 @@ class Token:
     question_after: bool
 
 
+_PUNCT_OPEN = ",.;:!?-\u2014\"'("
+_PUNCT_CLOSE = ",.;:!?-\u2014\"')"
+_PAUSE_MARKS = ",.;:!?-\u2014"
+
+
+@lru_cache(maxsize=65536)
+def _word_parts(text: str) -> tuple[str, bool, str, bool]:
+    """(norm, has opening punctuation, closing mark or "", question mark after) of one word."""
+    raw = text.translate(_APOSTROPHES).strip()
+    norm = normalise(raw)
+    if not norm:
+        return "", False, raw[-1:], False
+    lead = raw[: len(raw) - len(raw.lstrip(_PUNCT_OPEN))]
+    tail = raw[len(raw.rstrip(_PUNCT_CLOSE)) :].strip("'\")")
+    return norm, bool(lead.strip("'\"(")), tail[-1:], "?" in tail
+
+
 def tokenize(words: list[Word]) -> list[Token]:
+    """Words with their punctuation context; words that are only punctuation are folded in."""
     tokens: list[Token] = []
     previous_tail = "."
     for index, word in enumerate(words):
-        raw = word.text.translate(_APOSTROPHES).strip()
-        norm = normalise(raw)
+        norm, opens, tail, question = _word_parts(word.text)
         if not norm:
-            previous_tail = raw[-1:] or previous_tail
+            previous_tail = tail or previous_tail
             continue
-        lead = raw[: len(raw) - len(raw.lstrip(",.;:!?-\u2014\"'("))]
-        tail = raw[len(raw.rstrip(",.;:!?-\u2014\"')")) :]
-        sentence_start = previous_tail in (".", "!", "?") or (not tokens and True)
-        pause_before = bool(previous_tail and previous_tail in ",.;:!?-\u2014") or bool(lead.strip("'\"("))
         tokens.append(
             Token(
                 norm=norm,
                 index=index,
-                pause_before=pause_before or not tokens,
-                pause_after=bool(tail.strip("'\")")),
-                sentence_start=sentence_start,
-                question_after="?" in tail,
+                pause_before=not tokens or opens or (previous_tail != "" and previous_tail in _PAUSE_MARKS),
+                pause_after=tail != "",
+                sentence_start=not tokens or previous_tail in (".", "!", "?"),
+                question_after=question,
             )
         )
-        previous_tail = tail.strip("'\")")[-1:] if tail.strip("'\")") else ""
+        previous_tail = tail
     if tokens:
         last = tokens[-1]
         tokens[-1] = Token(last.norm, last.index, last.pause_before, True, last.sentence_start, last.question_after)
@@ -79,6 +92,19 @@ def split_phrase(phrase: str) -> tuple[str, ...]:
     return tuple(normalise(part) for part in phrase.split() if normalise(part))
 
 
+@lru_cache(maxsize=64)
+def _phrase_index(phrases: tuple[str, ...]) -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    """Phrases by their first word, longest first, so each position is checked against a few."""
+    index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for phrase in phrases:
+        parts = split_phrase(phrase)
+        if parts:
+            index.setdefault(parts[0], []).append((parts, phrase))
+    for candidates in index.values():
+        candidates.sort(key=lambda item: -len(item[0]))
+    return index
+
+
 def find_phrases(
     tokens: list[Token], phrases: list[str], skip: frozenset[str] = frozenset()
 ) -> list[tuple[str, int, int]]:
@@ -90,14 +116,18 @@ def find_phrases(
     Returns:
         (phrase, first token position, last token position) triples in text order.
     """
-    patterns = sorted({split_phrase(p): p for p in phrases}.items(), key=lambda item: -len(item[0]))
+    index = _phrase_index(tuple(phrases))
     content = [i for i, tok in enumerate(tokens) if tok.norm not in skip]
     norms = [tokens[i].norm for i in content]
     hits = []
     position = 0
     while position < len(content):
-        for parts, phrase in patterns:
-            if tuple(norms[position : position + len(parts)]) == parts:
+        for parts, phrase in index.get(norms[position], ()):
+            if len(parts) == 1 or (
+                position + 1 < len(norms)
+                and norms[position + 1] == parts[1]
+                and tuple(norms[position : position + len(parts)]) == parts
+            ):
                 hits.append((phrase, content[position], content[position + len(parts) - 1]))
                 position += len(parts)
                 break

@@ -55,7 +55,10 @@ def _injection_patterns():
 def injection_sentences(doc: Doc) -> list[int]:
     """Indices of sentences that address a grader instead of the interviewer."""
     patterns = _injection_patterns()
-    return [s.index for s in doc.sentences if any(p.search(s.text) for p in patterns)]
+    indices = doc.sentences_for(patterns)
+    if indices is None:
+        indices = range(len(doc.sentences))
+    return [doc.sentences[i].index for i in indices if any(doc.search(p, i) for p in patterns)]
 
 
 def locate_quote(doc: Doc, quote: str) -> Optional[_Located]:

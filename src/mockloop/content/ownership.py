@@ -26,13 +26,17 @@ def analyse(doc: Doc) -> dict:
     """The ownership_language block of content.extras: counts, share committed and examples."""
     committed_patterns, passive_patterns = _patterns()
     committed, passive = [], []
-    for sentence in doc.sentences:
+    indices = doc.sentences_for(committed_patterns + passive_patterns)
+    if indices is None:
+        indices = range(len(doc.sentences))
+    for index in indices:
+        sentence = doc.sentences[index]
         bucket = None
-        match = next((m for p in committed_patterns if (m := p.search(sentence.text))), None)
+        match = next((m for p in committed_patterns if (m := doc.search(p, index))), None)
         if match:
             bucket = committed
         else:
-            match = next((m for p in passive_patterns if (m := p.search(sentence.text))), None)
+            match = next((m for p in passive_patterns if (m := doc.search(p, index))), None)
             if match:
                 bucket = passive
         if bucket is None:

@@ -87,16 +87,16 @@ def judge_rules(doc: Doc, rubric: Rubric, time_limit_s: Optional[float] = None) 
 
 def _positions(doc: Doc) -> list[float]:
     """Where each sentence starts, as a fraction of the answer's tokens."""
-    total = max(doc.token_count, 1)
-    fractions, seen = [], 0
-    for sentence in doc.sentences:
-        fractions.append(seen / total)
-        seen += sum(1 for t in sentence.tokens if t.text != "?")
-    return fractions
+    cached = doc._memo.get("positions")
+    if cached is None:
+        total = max(doc.token_count, 1)
+        cached = [seen / total for seen in doc.ordinals()[:-1]]
+        doc._memo["positions"] = cached
+    return cached
 
 
-def _vetoed(spec: ItemRules, sentences: list[Sentence]) -> bool:
-    return any(p.search(s.text) for p in spec.none for s in sentences)
+def _vetoed(doc: Doc, spec: ItemRules, sentences: list[Sentence]) -> bool:
+    return any(doc.search(p, s.index) for p in spec.none for s in sentences)
 
 
 def find_hits(doc: Doc, spec: ItemRules, ignore_position: bool = False) -> list[Hit]:
@@ -108,25 +108,31 @@ def find_hits(doc: Doc, spec: ItemRules, ignore_position: bool = False) -> list[
     hits: list[Hit] = []
     positions = _positions(doc)
     low, high = (0.0, 1.0) if ignore_position else spec.position
-    for index, sentence in enumerate(doc.sentences):
+    # Only sentences where some rule's anchor may match can produce a hit.
+    indices = doc.sentences_for(rule.patterns[0] for rule in spec.rules)
+    if indices is None:
+        indices = range(len(doc.sentences))
+    sentences = doc.sentences
+    for index in indices:
+        sentence = sentences[index]
         if not (low <= positions[index] <= high):
             continue
         for rule in spec.rules:
             if not ignore_position and not (rule.position[0] <= positions[index] <= rule.position[1]):
                 continue
-            anchors = list(rule.patterns[0].finditer(sentence.text))
+            anchors = doc.finditer(rule.patterns[0], index)
             if not anchors:
                 continue
-            window = doc.sentences[index : index + rule.window]
+            window_end = min(index + rule.window, len(sentences))
             used = [sentence]
             last_word = sentence.last_word
             complete = True
             for pattern in rule.patterns[1:]:
                 found = None
-                for other in window:
-                    match = pattern.search(other.text)
+                for other_index in range(index, window_end):
+                    match = doc.search(pattern, other_index)
                     if match:
-                        found = (other, match)
+                        found = (sentences[other_index], match)
                         break
                 if found is None:
                     complete = False
@@ -136,7 +142,7 @@ def find_hits(doc: Doc, spec: ItemRules, ignore_position: bool = False) -> list[
                     used.append(other)
                     _, last = other.token_span(*match.span())
                     last_word = max(last_word, other.tokens[last].word_index)
-            if not complete or _vetoed(spec, used):
+            if not complete or _vetoed(doc, spec, used):
                 continue
             chosen = anchors if rule.distinct else anchors[:1]
             for anchor in chosen:
@@ -174,13 +180,16 @@ def topic_hits(doc: Doc, spec: ItemRules, limit: int = 2) -> list[Hit]:
     hits = []
     positions = _positions(doc)
     low, high = spec.position
-    order = list(range(1, len(doc.sentences))) + [0] if doc.sentences else []
+    indices = doc.sentences_for(spec.topic)
+    if indices is None:
+        indices = range(len(doc.sentences))
+    order = [i for i in indices if i != 0] + ([0] if doc.sentences and (0 in indices) else [])
     for index in order:
         sentence = doc.sentences[index]
         if not (low <= positions[index] <= high):
             continue
         for pattern in spec.topic:
-            match = pattern.search(sentence.text)
+            match = doc.search(pattern, index)
             if match:
                 hits.append(_make_hit(doc, sentence, match, sentence.last_word))
                 break
@@ -233,17 +242,37 @@ def _one_per_sentence(hits: list[Hit]) -> list[Hit]:
 
 def design_statements(doc: Doc, rubric: Rubric) -> list[Hit]:
     """Sentences that propose a component ("I'd put Kafka between ..."), questions excluded."""
-    patterns = [rubric.book.compile(p) for p in rubric.sequencing.get("design", [])]
+    key = ("design_statements", id(rubric))
+    cached = doc._memo.get(key)
+    if cached is not None and cached[0] is rubric:
+        return list(cached[1])
+    patterns = _design_patterns(rubric)
     hits = []
-    for sentence in doc.sentences:
+    indices = doc.sentences_for(patterns)
+    if indices is None:
+        indices = range(len(doc.sentences))
+    for index in indices:
+        sentence = doc.sentences[index]
         if sentence.is_question:
             continue
         for pattern in patterns:
-            match = pattern.search(sentence.text)
+            match = doc.search(pattern, index)
             if match:
                 hits.append(_make_hit(doc, sentence, match, sentence.last_word))
                 break
-    return hits
+    doc._memo[key] = (rubric, hits)
+    return list(hits)
+
+
+_DESIGN_PATTERNS: dict = {}
+
+
+def _design_patterns(rubric: Rubric) -> tuple:
+    cached = _DESIGN_PATTERNS.get(id(rubric))
+    if cached is None or cached[0] is not rubric:
+        cached = (rubric, tuple(rubric.book.compile(p) for p in rubric.sequencing.get("design", [])))
+        _DESIGN_PATTERNS[id(rubric)] = cached
+    return cached[1]
 
 
 def _scope_before_design(context: RuleContext, spec: ItemRules) -> ItemFinding:
@@ -279,9 +308,13 @@ def _plain_language(context: RuleContext, spec: ItemRules) -> ItemFinding:
     window = int(data.get("explain_window_words", 12))
     used: dict[str, Hit] = {}
     explained: set[str] = set()
-    for sentence in doc.sentences:
+    indices = doc.sentences_for(terms)
+    if indices is None:
+        indices = range(len(doc.sentences))
+    for index in indices:
+        sentence = doc.sentences[index]
         for term in terms:
-            for match in term.finditer(sentence.text):
+            for match in doc.finditer(term, index):
                 name = match.group(0)
                 if name not in used:
                     used[name] = _make_hit(doc, sentence, match, sentence.last_word)
@@ -329,12 +362,16 @@ def _owns_actions(context: RuleContext, spec: ItemRules) -> ItemFinding:
     i_pattern, we_pattern = book.compile("{i_action}"), book.compile("{we_action}")
     habit = book.compile("^(?:\\S+ ){0,3}(?:usually|always|generally|typically|normally|in general)")
     i_hits, we_count = [], 0
-    for sentence in doc.sentences:
-        if habit.search(sentence.text):
+    indices = doc.sentences_for((i_pattern, we_pattern))
+    if indices is None:
+        indices = range(len(doc.sentences))
+    for index in indices:
+        sentence = doc.sentences[index]
+        if doc.search(habit, index):
             continue
-        for match in i_pattern.finditer(sentence.text):
+        for match in doc.finditer(i_pattern, index):
             i_hits.append(_make_hit(doc, sentence, match, sentence.last_word))
-        we_count += len(we_pattern.findall(sentence.text))
+        we_count += len(doc.finditer(we_pattern, index))
     i_count = len(i_hits)
     met = i_count >= 2 or (i_count == 1 and we_count <= 1)
     finding = ItemFinding(id=spec.id, met=met, hits=_one_per_sentence(i_hits)[:MAX_EVIDENCE] if met else [])

@@ -11,8 +11,17 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
-from typing import Optional
+from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import product
+from typing import Iterable, Optional
+
+try:  # Python 3.11+
+    import re._constants as _sre_c
+    import re._parser as _sre_parse
+except ImportError:  # pragma: no cover - older Pythons
+    import sre_constants as _sre_c
+    import sre_parse as _sre_parse
 
 from mockloop.models import Transcript
 
@@ -66,6 +75,8 @@ class Doc:
     transcript: Transcript
     sentences: list[Sentence]
     token_count: int  # tokens without fillers and without "?" marks
+    # per-document memo of pattern searches and derived numbers (speed only; never changes results)
+    _memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def words(self):
@@ -78,9 +89,91 @@ class Doc:
 
     def token_ordinal(self, sentence_index: int) -> int:
         """How many spoken tokens come before this sentence (for position-in-answer checks)."""
-        return sum(
-            sum(1 for t in s.tokens if t.text != "?") for s in self.sentences[:sentence_index]
-        )
+        return self.ordinals()[sentence_index]
+
+    def ordinals(self) -> list[int]:
+        """Spoken tokens before each sentence (plus the total at the end), computed once."""
+        cached = self._memo.get("ordinals")
+        if cached is None:
+            cached, seen = [], 0
+            for sentence in self.sentences:
+                cached.append(seen)
+                seen += sum(1 for t in sentence.tokens if t.text != "?")
+            cached.append(seen)
+            self._memo["ordinals"] = cached
+        return cached
+
+    # --- pattern search over sentences (memoised, with an exact literal prefilter) -------------
+
+    def _joined(self) -> tuple[str, list[int]]:
+        cached = self._memo.get("joined")
+        if cached is None:
+            starts, position = [], 0
+            for sentence in self.sentences:
+                starts.append(position)
+                position += len(sentence.text) + 1
+            cached = ("\n".join(s.text for s in self.sentences), starts)
+            self._memo["joined"] = cached
+        return cached
+
+    def _entry(self, pattern: re.Pattern) -> list:
+        # keyed by id: hashing a large compiled pattern hashes its whole code every time
+        entry = self._memo.get(id(pattern))
+        if entry is None or entry[2] is not pattern:
+            entry = [self._candidates(pattern), {}, pattern]
+            self._memo[id(pattern)] = entry
+        return entry
+
+    def _candidates(self, pattern: re.Pattern) -> Optional[frozenset]:
+        """Sentences that contain one of the literals every match of `pattern` contains (None: all)."""
+        needles = required_literals(pattern)
+        if needles is None:
+            return None
+        text, starts = self._joined()
+        found: set[int] = set()
+        find = text.find
+        count = len(starts)
+        for needle in needles:
+            at = find(needle)
+            while at >= 0:
+                index = bisect_right(starts, at) - 1
+                found.add(index)
+                if index + 1 >= count:
+                    break
+                at = find(needle, starts[index + 1])
+        return frozenset(found)
+
+    def candidates(self, pattern: re.Pattern) -> Optional[frozenset]:
+        """Indices of the sentences where `pattern` may match (a superset); None means any."""
+        return self._entry(pattern)[0]
+
+    def search(self, pattern: re.Pattern, index: int) -> Optional[re.Match]:
+        """pattern.search(sentence.text) for sentence `index`, memoised and prefiltered."""
+        candidates, found, _ = self._entry(pattern)
+        if candidates is not None and index not in candidates:
+            return None
+        if index in found:
+            return found[index]
+        match = pattern.search(self.sentences[index].text)
+        found[index] = match
+        return match
+
+    def finditer(self, pattern: re.Pattern, index: int) -> list[re.Match]:
+        """list(pattern.finditer(sentence.text)) for sentence `index`, prefiltered."""
+        candidates = self._entry(pattern)[0]
+        if candidates is not None and index not in candidates:
+            return []
+        return list(pattern.finditer(self.sentences[index].text))
+
+    def sentences_for(self, patterns: Iterable[re.Pattern]) -> Optional[list[int]]:
+        """Sorted indices of sentences where any of `patterns` may match; None means all."""
+        union: set[int] = set()
+        for pattern in patterns:
+            candidates = self.candidates(pattern)
+            if candidates is None:
+                return None
+            union |= candidates
+        return sorted(union)
 
     def quote(self, first_word: int, last_word: int, max_words: int = 32) -> str:
         """The user's own words from first_word to last_word, trimmed of edge fillers and length."""
@@ -99,6 +192,11 @@ class Doc:
 
 def normalise_word(raw: str) -> list[str]:
     """Lower-case pieces of one spoken word: hyphens and slashes split, edge punctuation gone."""
+    return list(_normalise(raw))
+
+
+@lru_cache(maxsize=65536)
+def _normalise(raw: str) -> tuple[str, ...]:
     text = raw.lower().replace("’", "'").replace("‘", "'")
     text = _THOUSANDS.sub("", text)
     text = text.replace("&", " and ")
@@ -107,12 +205,13 @@ def normalise_word(raw: str) -> list[str]:
         part = _STRIP_TRAIL.sub("", _STRIP_LEAD.sub("", part))
         if part:
             pieces.append(part)
-    return pieces
+    return tuple(pieces)
 
 
+@lru_cache(maxsize=65536)
 def is_filler(raw: str) -> bool:
     """True for a filled pause ("Um,", "uh")."""
-    pieces = normalise_word(raw)
+    pieces = _normalise(raw)
     return bool(pieces) and " ".join(pieces) in FILLED_PAUSES
 
 
@@ -219,3 +318,167 @@ def transcript_from_text(text: str) -> Transcript:
     from mockloop.models import Word
 
     return Transcript(words=[Word(text=w) for w in text.split()], duration_s=None)
+
+
+# --- literal prefilter -----------------------------------------------------------------------------
+#
+# Scanning every sentence with every (large) phrase regex is what made judging slow. For each
+# pattern we derive, from its parse tree, a set of literal strings such that EVERY match contains at
+# least one of them; a sentence without any of those strings cannot match, so it is never searched.
+# The analysis is conservative: when in doubt it returns None and the pattern is searched everywhere.
+
+_MAX_SET = 64  # cap on the size of a cross product of literal alternatives
+_MAX_RANGE = 12
+_ZERO_WIDTH = {_sre_c.AT, _sre_c.ASSERT, _sre_c.ASSERT_NOT}
+_REPEATS = {_sre_c.MAX_REPEAT, _sre_c.MIN_REPEAT} | (
+    {_sre_c.POSSESSIVE_REPEAT} if hasattr(_sre_c, "POSSESSIVE_REPEAT") else set()
+)
+
+
+_REQUIRED: dict = {}  # id(pattern) -> (pattern, literals); patterns are cached for good anyway
+
+
+def required_literals(pattern: re.Pattern) -> Optional[tuple[str, ...]]:
+    """Literals one of which every match of `pattern` contains; None when none can be derived."""
+    cached = _REQUIRED.get(id(pattern))
+    if cached is None or cached[0] is not pattern:
+        cached = (pattern, _derive_literals(pattern))
+        _REQUIRED[id(pattern)] = cached
+    return cached[1]
+
+
+def _derive_literals(pattern: re.Pattern) -> Optional[tuple[str, ...]]:
+    if not isinstance(pattern.pattern, str):
+        return None
+    try:
+        parsed = _sre_parse.parse(pattern.pattern, pattern.flags)
+    except Exception:  # pragma: no cover - compiled already, so this should not happen
+        return None
+    if parsed.state.flags & (re.IGNORECASE | re.LOCALE):
+        return None
+    try:
+        needles = _required(list(parsed))
+    except _GiveUp:
+        return None
+    if not needles or any(not n for n in needles):
+        return None
+    return tuple(sorted(needles))
+
+
+class _GiveUp(Exception):
+    pass
+
+
+def _finite(item) -> Optional[frozenset]:
+    """The exact set of strings `item` consumes, if small and finite (zero-width items: {""})."""
+    op, av = item
+    if op == _sre_c.LITERAL:
+        return frozenset((chr(av),))
+    if op in _ZERO_WIDTH:
+        return frozenset(("",))
+    if op == _sre_c.IN:
+        chars = set()
+        for sub_op, sub_av in av:
+            if sub_op == _sre_c.LITERAL:
+                chars.add(chr(sub_av))
+            elif sub_op == _sre_c.RANGE and sub_av[1] - sub_av[0] < _MAX_RANGE:
+                chars.update(chr(c) for c in range(sub_av[0], sub_av[1] + 1))
+            else:
+                return None
+        return frozenset(chars) if chars else None
+    if op == _sre_c.SUBPATTERN:
+        if av[1] or av[2]:  # local flags such as (?i:...)
+            raise _GiveUp
+        return _finite_seq(list(av[3]))
+    if op == _sre_c.BRANCH:
+        result: set = set()
+        for alternative in av[1]:
+            sub = _finite_seq(list(alternative))
+            if sub is None:
+                return None
+            result |= sub
+            if len(result) > _MAX_SET:
+                return None
+        return frozenset(result)
+    if op in (_sre_c.MAX_REPEAT, _sre_c.MIN_REPEAT):
+        low, high, body = av
+        if high is _sre_c.MAXREPEAT or high > 3:
+            return None
+        sub = _finite_seq(list(body))
+        if sub is None:
+            return None
+        result = set()
+        for count in range(low, high + 1):
+            for combo in product(sub, repeat=count):
+                result.add("".join(combo))
+                if len(result) > _MAX_SET:
+                    return None
+        return frozenset(result)
+    if op in (_sre_c.GROUPREF, _sre_c.GROUPREF_EXISTS):
+        raise _GiveUp
+    return None
+
+
+def _finite_seq(items: list) -> Optional[frozenset]:
+    result = frozenset(("",))
+    for item in items:
+        sub = _finite(item)
+        if sub is None:
+            return None
+        if len(result) * len(sub) > _MAX_SET:
+            return None
+        result = frozenset(a + b for a in result for b in sub)
+    return result
+
+
+def _score(needles) -> tuple:
+    return (min(len(n) for n in needles), -len(needles))
+
+
+def _required(items: list) -> Optional[frozenset]:
+    """A set of literals one of which every match of the sequence `items` contains."""
+    best = None
+
+    def consider(candidate) -> None:
+        nonlocal best
+        if candidate and all(candidate) and (best is None or _score(candidate) > _score(best)):
+            best = candidate
+
+    run = frozenset(("",))
+    for item in items:
+        sub = _finite(item)
+        if sub is not None and len(run) * len(sub) <= _MAX_SET:
+            run = frozenset(a + b for a in run for b in sub)
+            continue
+        consider(run)
+        if sub is not None:  # finite but the product got too big: start a new run with it
+            run = sub
+            continue
+        run = frozenset(("",))
+        consider(_required_item(item))
+    consider(run)
+    return best
+
+
+def _required_item(item) -> Optional[frozenset]:
+    op, av = item
+    if op == _sre_c.SUBPATTERN:
+        if av[1] or av[2]:
+            raise _GiveUp
+        return _required(list(av[3]))
+    if op == _sre_c.BRANCH:
+        result: set = set()
+        for alternative in av[1]:
+            sub = _required(list(alternative))
+            if sub is None:
+                return None
+            result |= sub
+        return frozenset(result)
+    if op in _REPEATS:
+        low, _, body = av
+        return _required(list(body)) if low >= 1 else None
+    if op == getattr(_sre_c, "ATOMIC_GROUP", None):
+        return _required(list(av))
+    if op in (_sre_c.GROUPREF, _sre_c.GROUPREF_EXISTS):
+        raise _GiveUp
+    return None

@@ -1,0 +1,196 @@
+"""Speed and memory of mockloop, side by side with the plain faster-whisper floor, in one run.
+
+Measures, on this machine:
+1. real-time factor of transcription for each installed model (embedded tiny.en, plus any model
+   faster-whisper has already downloaded);
+2. time from the end of an answer to the finished scorecard, streaming vs whole-file, for answers
+   of 1, 5 and 20 minutes played through the same recorder path as a live microphone
+   (`--speed` plays them faster than real time for a quick run; the table says which);
+3. the floor: plain faster-whisper transcription of the same audio, and mockloop's whole
+   `analyze` time divided by it;
+4. analysis-only time (everything after transcription) for a 60-minute transcript;
+5. peak RSS of `mockloop analyze` on a long recording (`--long-minutes`, default 30).
+
+Usage: python benchmarks/run.py [--minutes 1 5 20] [--speed 1] [--long-minutes 30] [--skip-live]
+Nothing here is a test: numbers depend on the machine, so they are printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+
+REPO = Path(__file__).resolve().parents[1]
+SOURCE_CLIPS = sorted((REPO / "audio_fixtures" / "synthetic").glob("*.flac")) + [REPO / "audio_fixtures" / "sample_answer.flac"]
+
+
+def build_answer(minutes: float, folder: Path) -> Path:
+    """A WAV of about ``minutes`` made by joining the fixture answers end to end."""
+    path = folder / f"answer_{minutes:g}min.wav"
+    if path.exists():
+        return path
+    target = int(minutes * 60 * 16000)
+    written = 0
+    with sf.SoundFile(path, "w", samplerate=16000, channels=1, subtype="PCM_16") as out:
+        while written < target:
+            for clip in SOURCE_CLIPS:
+                data, rate = sf.read(clip, dtype="float32")
+                assert rate == 16000
+                data = data[: target - written]
+                out.write(data)
+                written += len(data)
+                if written >= target:
+                    break
+    return path
+
+
+def plain_faster_whisper(model_dir: str, path: Path) -> float:
+    """Seconds for faster-whisper alone to transcribe ``path`` with word timestamps (the floor)."""
+    from faster_whisper import WhisperModel
+
+    model = WhisperModel(model_dir, device="cpu", compute_type="int8")
+    start = time.perf_counter()
+    segments, _ = model.transcribe(str(path), language="en", word_timestamps=True, beam_size=5)
+    for _segment in segments:
+        pass
+    return time.perf_counter() - start
+
+
+def mockloop_analyze(analyzer, path: Path) -> float:
+    start = time.perf_counter()
+    analyzer.analyze_file(path)
+    return time.perf_counter() - start
+
+
+def live_answer(analyzer, path: Path, speed: float, folder: Path) -> tuple[float, float]:
+    """Play ``path`` through the recorder; return (streaming, whole-file) end-to-scorecard seconds."""
+    from mockloop.audio_io.recorder import Recorder
+    from mockloop.audio_io.sources import FileSource
+    from mockloop.stream import LiveStream
+
+    recorded = folder / f"recorded_{path.stem}.wav"
+    recorder = Recorder(recorded, FileSource(path, speed=speed), time_limit_s=None)
+    live = LiveStream(recorder.blocks(), recorder.samplerate, analyzer.start_stream)
+    recorder.start()
+    while recorder.wait(0.2) is None:
+        pass
+    recorder.stop()
+    ended = time.perf_counter()
+    analyzer.analyze_stream(live.streamer(), recorded.name)
+    streaming = time.perf_counter() - ended
+    whole = mockloop_analyze(analyzer, recorded)
+    return streaming, whole
+
+
+def analysis_only_ms(analyzer, path: Path) -> float:
+    """Median time of everything after transcription for a 60-minute transcript."""
+    from mockloop.models import Transcript, Word
+
+    transcript, _features = analyzer.transcribe_samples(__import__("mockloop.audio", fromlist=["load_audio"]).load_audio(path))
+    duration = transcript.duration_s
+    repeats = max(1, int(np.ceil(3600 / duration)))
+    words = [
+        Word(w.text, w.start + k * duration, w.end + k * duration, w.probability)
+        for k in range(repeats)
+        for w in transcript.words
+    ]
+    long = Transcript(words, duration * repeats)
+    analyzer.analyze_transcript(long, None, source="60min", kind="system_design")
+    times = []
+    for _ in range(5):
+        start = time.perf_counter()
+        analyzer.analyze_transcript(long, None, source="60min", kind="system_design")
+        times.append(time.perf_counter() - start)
+    return 1000 * statistics.median(times)
+
+
+def peak_rss_mb(path: Path) -> float:
+    """Peak resident memory of a separate `mockloop analyze` process on ``path``."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    subprocess.run([sys.executable, "-m", "mockloop", "analyze", str(path), "--json"], check=True, stdout=subprocess.DEVNULL)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(before, after) / 1024.0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--minutes", type=float, nargs="+", default=[1, 5, 20])
+    parser.add_argument("--speed", type=float, default=1.0, help="play live answers this many times real time")
+    parser.add_argument("--long-minutes", type=float, default=30.0)
+    parser.add_argument("--skip-live", action="store_true")
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    args = parser.parse_args()
+
+    from mockloop.pipeline import Analyzer
+    from mockloop.transcribe import cached_model_names, embedded_model_dir
+
+    results: dict = {
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "speed": args.speed,
+    }
+    with tempfile.TemporaryDirectory(prefix="mockloop-bench-") as tmp:
+        folder = Path(tmp)
+        five = build_answer(5, folder)
+        rows = []
+        models = [(None, str(embedded_model_dir()))] + [(name, name) for name in cached_model_names()]
+        for name, source in models:
+            analyzer = Analyzer(name)
+            analyzer.load()
+            floor_s = plain_faster_whisper(source, five)
+            analyze_s = mockloop_analyze(analyzer, five)
+            rows.append({
+                "model": analyzer.transcriber.choice.name,
+                "audio_s": 300.0,
+                "floor_s": round(floor_s, 2),
+                "floor_rtf": round(floor_s / 300.0, 3),
+                "analyze_s": round(analyze_s, 2),
+                "analyze_rtf": round(analyze_s / 300.0, 3),
+                "ratio_to_floor": round(analyze_s / floor_s, 3),
+            })
+        results["transcription"] = rows
+
+        analyzer = Analyzer()
+        analyzer.load()
+        live = []
+        if not args.skip_live:
+            for minutes in args.minutes:
+                path = build_answer(minutes, folder)
+                streaming_s, whole_s = live_answer(analyzer, path, args.speed, folder)
+                live.append({"minutes": minutes, "streaming_s": round(streaming_s, 2), "whole_file_s": round(whole_s, 2)})
+        results["end_of_answer_to_scorecard"] = live
+        results["analysis_only_60min_ms"] = round(analysis_only_ms(analyzer, REPO / "audio_fixtures" / "sample_answer.flac"), 1)
+        long = build_answer(args.long_minutes, folder)
+        results["peak_rss_mb"] = {"minutes": args.long_minutes, "mb": round(peak_rss_mb(long), 0)}
+
+    print(f"Machine: {results['machine']}")
+    print("\nTranscription of a 5-minute answer (RTF = seconds per second of audio)")
+    print(f"{'model':24s} {'floor s':>8s} {'floor RTF':>9s} {'analyze s':>9s} {'RTF':>6s} {'analyze/floor':>13s}")
+    for r in results["transcription"]:
+        print(f"{r['model']:24s} {r['floor_s']:8.2f} {r['floor_rtf']:9.3f} {r['analyze_s']:9.2f} {r['analyze_rtf']:6.3f} {r['ratio_to_floor']:13.3f}")
+    if live:
+        note = "real time" if args.speed == 1 else f"played at {args.speed:g}x real time"
+        print(f"\nEnd of answer to finished scorecard ({note}), tiny.en")
+        print(f"{'answer':>8s} {'streaming s':>12s} {'whole-file s':>13s}")
+        for r in live:
+            print(f"{r['minutes']:6g} min {r['streaming_s']:12.2f} {r['whole_file_s']:13.2f}")
+    print(f"\nAnalysis after transcription, 60-minute transcript: {results['analysis_only_60min_ms']:.1f} ms")
+    print(f"Peak RSS of `mockloop analyze` on {args.long_minutes:g} minutes: {results['peak_rss_mb']['mb']:.0f} MB")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
