@@ -31,7 +31,7 @@ class TranscribeSettings:
     # A short prompt written with disfluencies makes Whisper write fillers it otherwise drops;
     # every filler it writes is then checked against the audio (see fillers_acoustic).
     initial_prompt: str = "Um, uh, hmm, er, ah."
-    temperature: float = 0.0  # no sampling fallback: the same audio always gives the same words
+    temperature: float | tuple[float, ...] = 0.0  # no sampling fallback: the same audio always gives the same words
 
 
 @dataclass(frozen=True)

@@ -74,7 +74,11 @@ def make_methods(model: str | None, baseline: bool) -> list[Method]:
     methods = [Method("mockloop", Analyzer(model))]
     if baseline:
         plain_settings = replace(
-            DEFAULT_SETTINGS, transcribe=replace(DEFAULT_SETTINGS.transcribe, initial_prompt="")
+            DEFAULT_SETTINGS,
+            # faster-whisper's own defaults: no prompt, temperature fallback 0.0 ... 1.0
+            transcribe=replace(
+                DEFAULT_SETTINGS.transcribe, initial_prompt="", temperature=(0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+            ),
         )
         methods.append(Method("plain faster-whisper", Analyzer(model, plain_settings), plain=True))
     return methods
