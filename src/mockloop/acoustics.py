@@ -45,13 +45,26 @@ class FrameFeatures:
         return int(np.clip(round(seconds / HOP_S), 0, max(self.n_frames - 1, 0)))
 
     def speech_threshold_db(self) -> float:
-        """Frames above this are sound; below it, silence.
+        return speech_threshold_db(self.noise_floor_db, self.speech_level_db)
 
-        Sits a quarter of the way from the noise floor to the speech level, at least 8 dB above the
-        floor: breath noise and room tone stay below, the quiet tail of a word stays above.
-        """
-        span = self.speech_level_db - self.noise_floor_db
-        return self.noise_floor_db + max(8.0, 0.25 * span)
+    def has_speech(self) -> bool:
+        return has_speech(self.noise_floor_db, self.speech_level_db)
+
+
+MIN_SPEECH_DYNAMIC_DB = 10.0  # a recording whose loud part is less above its floor holds no speech
+
+
+def speech_threshold_db(noise_floor_db: float, speech_level_db: float) -> float:
+    """Frames above this are sound; below it, silence.
+
+    Sits a quarter of the way from the noise floor to the speech level, at least 8 dB above the
+    floor: breath noise and room tone stay below, the quiet tail of a word stays above.
+    """
+    return noise_floor_db + max(8.0, 0.25 * (speech_level_db - noise_floor_db))
+
+
+def has_speech(noise_floor_db: float, speech_level_db: float) -> bool:
+    return speech_level_db - noise_floor_db >= MIN_SPEECH_DYNAMIC_DB
 
 
 def _mel_band_matrix() -> np.ndarray:
@@ -164,7 +177,7 @@ def assemble(parts: list[RawFrames]) -> FrameFeatures:
     voicing = np.concatenate([p.voicing for p in parts]) if parts else np.zeros(0, dtype=np.float32)
     pitch = np.concatenate([p.pitch_hz for p in parts]) if parts else np.zeros(0, dtype=np.float32)
     change = np.concatenate([p.change_db for p in parts]) if parts else np.zeros(0, dtype=np.float32)
-    floor, level = _levels(energy_db)
+    floor, level = levels(energy_db)
     # Voicing in near-silence is noise periodicity; only trust it where there is sound.
     quiet = energy_db < floor + 6.0
     voicing = np.where(quiet, 0.0, voicing).astype(np.float32)
@@ -177,7 +190,7 @@ def measure(samples: np.ndarray) -> FrameFeatures:
     return assemble([measure_raw(samples)])
 
 
-def _levels(energy_db: np.ndarray) -> tuple[float, float]:
+def levels(energy_db: np.ndarray) -> tuple[float, float]:
     """Noise floor and typical speech level of a recording, in dBFS."""
     if energy_db.size == 0:
         return -100.0, -100.0

@@ -86,17 +86,6 @@ def _islands(features: FrameFeatures) -> list[_Island]:
     return [_Island(a, b) for a, b in merged if (b - a) * HOP_S >= _MIN_ISLAND_S]
 
 
-def _covered_fraction(island: _Island, spans: list[tuple[float, float]]) -> float:
-    """Share of the island's frames that fall inside any of the word spans."""
-    covered = np.zeros(island.end - island.start, dtype=bool)
-    for start_s, end_s in spans:
-        a = max(island.start, int(round(start_s / HOP_S))) - island.start
-        b = min(island.end, int(round(end_s / HOP_S))) - island.start
-        if b > a:
-            covered[a:b] = True
-    return float(covered.mean()) if covered.size else 1.0
-
-
 def _nuclei(island: _Island, features: FrameFeatures) -> list[tuple[int, int]]:
     """Split a stretch of sound into syllable-like nuclei at energy dips.
 

@@ -71,12 +71,3 @@ def find_pauses(
             pauses.append(Pause(round(t0, 3), round(t1, 3)))
     return pauses
 
-
-def speaking_time_s(features: FrameFeatures, pauses: list[Pause], words: list[Word]) -> float | None:
-    """Time from the first to the last word minus the silent pauses inside it."""
-    sound = sound_mask(features, PauseSettings())
-    span = speech_span(features, sound, words)
-    if span is None:
-        return None
-    total = (span[1] - span[0]) * HOP_S
-    return max(0.0, total - sum(p.duration for p in pauses))

@@ -26,7 +26,7 @@ from mockloop.stream import StreamingTranscriber, StreamSettings
 from mockloop.transcribe import Transcriber
 
 DEFAULT_KIND = "system_design"
-_MIN_SPEECH_DYNAMIC_DB = 10.0  # quieter than this above the floor is silence, not an answer
+_SILENT_LEVEL_DBFS = -65.0  # a recording whose loud part is quieter than this is silence
 
 
 def words_from_text(text: str) -> list[Word]:
@@ -34,16 +34,16 @@ def words_from_text(text: str) -> list[Word]:
 
 
 def has_speech(features: FrameFeatures) -> bool:
-    return features.speech_level_db - features.noise_floor_db >= _MIN_SPEECH_DYNAMIC_DB and features.speech_level_db > -65.0
+    return features.has_speech() and features.speech_level_db > _SILENT_LEVEL_DBFS
 
 
-def drop_words_over_silence(words: list[Word], features: FrameFeatures) -> list[Word]:
+def drop_words_over_silence(words: list[Word], sound: np.ndarray) -> list[Word]:
     """Remove words Whisper wrote where the audio is silent ("Thank you." after the answer).
 
     Filled pauses are left to verify_filled_pauses: their times are often wrong by a second or
     more, so silence at their written time says nothing about them.
+    ``sound`` is the recording's sound_mask.
     """
-    sound = sound_mask(features, DEFAULT_SETTINGS.pauses)
     kept = []
     for word in words:
         if word.start is None or word.end is None or canonical_filled_pause(word.text):
@@ -56,13 +56,13 @@ def drop_words_over_silence(words: list[Word], features: FrameFeatures) -> list[
     return kept
 
 
-def snap_to_sound(words: list[Word], features: FrameFeatures) -> list[Word]:
+def snap_to_sound(words: list[Word], sound: np.ndarray) -> list[Word]:
     """Trim silence off the edges of each word.
 
     Whisper stretches a word over the silence before or after it (the first word of an answer
     often "starts" at 0.0 s), which would put markers and quotes at the wrong time.
+    ``sound`` is the recording's sound_mask.
     """
-    sound = sound_mask(features, DEFAULT_SETTINGS.pauses)
     snapped = []
     for word in words:
         if word.start is None or word.end is None:
@@ -124,9 +124,10 @@ class Analyzer:
         duration_s = round(result.duration_s, 3)
         words: list[Word] = []
         if has_speech(features):
-            words = drop_words_over_silence(result.words, features)
+            sound = sound_mask(features, self.settings.pauses)
+            words = drop_words_over_silence(result.words, sound)
             words = verify_filled_pauses(words, features)
-            words = snap_to_sound(words, features)
+            words = snap_to_sound(words, sound)
         return Transcript(words, duration_s, self.transcriber.choice.name), features
 
     def transcribe_samples(self, samples: np.ndarray) -> tuple[Transcript, FrameFeatures]:

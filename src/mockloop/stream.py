@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mockloop.acoustics import RawFrames, assemble, measure_raw
+from mockloop.acoustics import RawFrames, has_speech, levels, measure_raw, speech_threshold_db
 from mockloop.audio import SAMPLE_RATE
 from mockloop.models import Word
 
@@ -135,9 +135,7 @@ class StreamingTranscriber:
 
 def _has_sound(frames: RawFrames) -> bool:
     """Skip Whisper on a chunk with no sound at all (it would only invent words there)."""
-    if frames.energy_db.size == 0:
-        return False
-    return float(np.percentile(frames.energy_db, 95) - np.percentile(frames.energy_db, 5)) >= 10.0
+    return frames.energy_db.size > 0 and has_speech(*levels(frames.energy_db))
 
 
 def _cut_point(samples: np.ndarray, settings: StreamSettings) -> int:
@@ -153,10 +151,9 @@ def _cut_point(samples: np.ndarray, settings: StreamSettings) -> int:
     window = level_db[low:high]
     if window.size == 0:
         return high * _HOP
-    floor = float(np.percentile(level_db, 5))
-    level = float(np.percentile(level_db, 95))
-    if level - floor >= 10.0:
-        quiet = window < floor + max(8.0, 0.25 * (level - floor))
+    floor, level = levels(level_db)
+    if has_speech(floor, level):
+        quiet = window < speech_threshold_db(floor, level)
     else:  # no quiet stretch stands out: there is no pause to find
         quiet = np.zeros(window.size, dtype=bool)
     best_len, best_mid = 0, None
