@@ -5,13 +5,15 @@ Measures, on this machine:
    faster-whisper has already downloaded);
 2. time from the end of an answer to the finished scorecard, streaming vs whole-file, for answers
    of 1, 5 and 20 minutes played through the same recorder path as a live microphone
-   (`--speed` plays them faster than real time for a quick run; the table says which);
+   (`--speed` plays them faster than real time for a quick run; the table says which). Each
+   answer ends as a real one does, with a short silence before Enter (`--enter-delay`); the
+   shortest is also played cut off mid-word, the worst case for streaming;
 3. the floor: plain faster-whisper transcription of the same audio, and mockloop's whole
    `analyze` time divided by it;
 4. analysis-only time (everything after transcription) for a 60-minute transcript;
-5. peak RSS of `mockloop analyze` on a long recording (`--long-minutes`, default 30).
+5. peak RSS of `mockloop analyze` on a long recording (`--long-minutes`, default 120).
 
-Usage: python benchmarks/run.py [--minutes 1 5 20] [--speed 1] [--long-minutes 30] [--skip-live]
+Usage: python benchmarks/run.py [--minutes 1 5 20] [--speed 1] [--long-minutes 120] [--skip-live]
 Nothing here is a test: numbers depend on the machine, so they are printed, never asserted.
 """
 
@@ -33,31 +35,55 @@ import numpy as np
 import soundfile as sf
 
 REPO = Path(__file__).resolve().parents[1]
+SAMPLE_RATE = 16000
 SOURCE_CLIPS = sorted((REPO / "audio_fixtures" / "synthetic").glob("*.flac")) + [REPO / "audio_fixtures" / "sample_answer.flac"]
 
 
-def build_answer(minutes: float, folder: Path) -> Path:
-    """A WAV of about ``minutes`` made by joining the fixture answers end to end."""
+def build_answer(minutes: float, folder: Path, enter_delay_s: float = 1.0) -> Path:
+    """A WAV of about ``minutes`` of speech made by joining whole fixture answers end to end.
+
+    It ends where the last answer ends, followed by ``enter_delay_s`` of room tone: the moment a
+    candidate takes between their last word and pressing Enter.
+    """
     path = folder / f"answer_{minutes:g}min.wav"
     if path.exists():
         return path
-    target = int(minutes * 60 * 16000)
+    target = int(minutes * 60 * SAMPLE_RATE)
     written = 0
-    with sf.SoundFile(path, "w", samplerate=16000, channels=1, subtype="PCM_16") as out:
+    with sf.SoundFile(path, "w", samplerate=SAMPLE_RATE, channels=1, subtype="PCM_16") as out:
         while written < target:
             for clip in SOURCE_CLIPS:
                 data, rate = sf.read(clip, dtype="float32")
-                assert rate == 16000
-                data = data[: target - written]
+                assert rate == SAMPLE_RATE
                 out.write(data)
                 written += len(data)
                 if written >= target:
                     break
+        out.write(room_tone(enter_delay_s))
     return path
 
 
+def cut_mid_word(path: Path, folder: Path) -> Path:
+    """The same answer stopped in the middle of a word: Enter pressed before the sentence ended."""
+    data, rate = sf.read(path, dtype="float32")
+    level = np.convolve(data**2, np.ones(800) / 800, mode="same")
+    loud = np.flatnonzero(level > 10 * np.median(level))
+    cut = int(loud[int(len(loud) * 0.97)])  # a loud sample near the end: inside a word
+    out = folder / f"{path.stem}_cut.wav"
+    sf.write(out, data[:cut], rate, subtype="PCM_16")
+    return out
+
+
+def room_tone(seconds: float) -> np.ndarray:
+    return np.random.default_rng(0).normal(0, 10 ** (-60 / 20), int(seconds * SAMPLE_RATE)).astype(np.float32)
+
+
 def plain_faster_whisper(model_dir: str, path: Path) -> float:
-    """Seconds for faster-whisper alone to transcribe ``path`` with word timestamps (the floor)."""
+    """Seconds for faster-whisper alone to transcribe ``path`` with word timestamps (the floor).
+
+    Its default decoding (beam 5, temperature fallback, previous text as context), with the
+    word timestamps mockloop needs: what anyone would write to get words with times.
+    """
     from faster_whisper import WhisperModel
 
     model = WhisperModel(model_dir, device="cpu", compute_type="int8")
@@ -75,21 +101,26 @@ def mockloop_analyze(analyzer, path: Path) -> float:
 
 
 def live_answer(analyzer, path: Path, speed: float, folder: Path) -> tuple[float, float]:
-    """Play ``path`` through the recorder; return (streaming, whole-file) end-to-scorecard seconds."""
+    """Play ``path`` through the recorder; return (streaming, whole-file) end-to-scorecard seconds.
+
+    The clock starts when the recording stops (the candidate pressed Enter) and ends when the
+    scorecard is built, as in `mockloop interview`.
+    """
     from mockloop.audio_io.recorder import Recorder
     from mockloop.audio_io.sources import FileSource
     from mockloop.stream import LiveStream
 
     recorded = folder / f"recorded_{path.stem}.wav"
     recorder = Recorder(recorded, FileSource(path, speed=speed), time_limit_s=None)
-    live = LiveStream(recorder.blocks(), recorder.samplerate, analyzer.start_stream)
+    live = LiveStream(recorder.blocks(), recorder.samplerate, lambda: analyzer.start_stream(live=True))
     recorder.start()
     while recorder.wait(0.2) is None:
         pass
     recorder.stop()
     ended = time.perf_counter()
-    analyzer.analyze_stream(live.streamer(), recorded.name)
+    analysis = analyzer.analyze_stream(live.streamer(), recorded.name)
     streaming = time.perf_counter() - ended
+    assert analysis.transcript.words, "the streamed answer has no words"
     whole = mockloop_analyze(analyzer, recorded)
     return streaming, whole
 
@@ -128,7 +159,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--minutes", type=float, nargs="+", default=[1, 5, 20])
     parser.add_argument("--speed", type=float, default=1.0, help="play live answers this many times real time")
-    parser.add_argument("--long-minutes", type=float, default=30.0)
+    parser.add_argument("--long-minutes", type=float, default=120.0, help="length of the recording whose peak memory is measured")
+    parser.add_argument("--enter-delay", type=float, default=1.0, help="seconds between the last word and Enter")
     parser.add_argument("--skip-live", action="store_true")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
@@ -166,9 +198,12 @@ def main() -> int:
         live = []
         if not args.skip_live:
             for minutes in args.minutes:
-                path = build_answer(minutes, folder)
+                path = build_answer(minutes, folder, args.enter_delay)
                 streaming_s, whole_s = live_answer(analyzer, path, args.speed, folder)
-                live.append({"minutes": minutes, "streaming_s": round(streaming_s, 2), "whole_file_s": round(whole_s, 2)})
+                live.append({"minutes": minutes, "ending": f"{args.enter_delay:g} s pause, then Enter", "streaming_s": round(streaming_s, 2), "whole_file_s": round(whole_s, 2)})
+            shortest = build_answer(min(args.minutes), folder, args.enter_delay)
+            streaming_s, whole_s = live_answer(analyzer, cut_mid_word(shortest, folder), args.speed, folder)
+            live.append({"minutes": min(args.minutes), "ending": "Enter mid-word", "streaming_s": round(streaming_s, 2), "whole_file_s": round(whole_s, 2)})
         results["end_of_answer_to_scorecard"] = live
         results["analysis_only_60min_ms"] = round(analysis_only_ms(analyzer, REPO / "audio_fixtures" / "sample_answer.flac"), 1)
         long = build_answer(args.long_minutes, folder)
@@ -182,9 +217,9 @@ def main() -> int:
     if live:
         note = "real time" if args.speed == 1 else f"played at {args.speed:g}x real time"
         print(f"\nEnd of answer to finished scorecard ({note}), tiny.en")
-        print(f"{'answer':>8s} {'streaming s':>12s} {'whole-file s':>13s}")
+        print(f"{'answer':>8s} {'ending':>24s} {'streaming s':>12s} {'whole-file s':>13s}")
         for r in live:
-            print(f"{r['minutes']:6g} min {r['streaming_s']:12.2f} {r['whole_file_s']:13.2f}")
+            print(f"{r['minutes']:6g} min {r['ending']:>24s} {r['streaming_s']:12.2f} {r['whole_file_s']:13.2f}")
     print(f"\nAnalysis after transcription, 60-minute transcript: {results['analysis_only_60min_ms']:.1f} ms")
     print(f"Peak RSS of `mockloop analyze` on {args.long_minutes:g} minutes: {results['peak_rss_mb']['mb']:.0f} MB")
     if args.json:

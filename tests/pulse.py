@@ -274,3 +274,52 @@ def alignment(recorded, played, samplerate: int) -> tuple[float, float]:
     if heard.std() == 0 or said.std() == 0:  # silence matches nothing
         return lag / samplerate, 0.0
     return lag / samplerate, float(np.corrcoef(heard, said)[0, 1])
+
+
+# --- recording what the sink plays -------------------------------------------------------------
+
+
+class MonitorRecording:
+    """Records the null sink's monitor with ``parec`` (mono float32) while the block runs.
+
+    Independent of PortAudio, so a test can check what a sounddevice player really sent to the
+    speaker. Use ``with MonitorRecording(server) as rec: ...`` then ``rec.samples()``.
+    """
+
+    def __init__(self, server: PulseServer, samplerate: int = 16000):
+        self.server = server
+        self.samplerate = samplerate
+        self._chunks: list[bytes] = []
+        self._process: subprocess.Popen | None = None
+        self._reader = None
+
+    def __enter__(self) -> "MonitorRecording":
+        import threading
+
+        self._process = subprocess.Popen(
+            ["parec", "--latency-msec=20", "--raw", "--format=float32le", f"--rate={self.samplerate}", "--channels=1", f"--device={SINK}.monitor"],
+            env=self.server.env(), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        )
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+        return self
+
+    def _read(self) -> None:
+        while chunk := self._process.stdout.read1(65536):
+            self._chunks.append(chunk)
+
+    def __exit__(self, *exc) -> None:
+        self._process.terminate()
+        try:
+            self._process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait(timeout=5)
+        self._reader.join(timeout=5)
+
+    def samples(self):
+        """Everything recorded so far, as float32 samples at ``samplerate``."""
+        import numpy as np
+
+        data = b"".join(self._chunks)
+        return np.frombuffer(data[: len(data) // 4 * 4], dtype="<f4").copy()

@@ -19,6 +19,7 @@ from mockloop.tokens import normalise
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "audio_fixtures" / "sample_answer.flac"
+SYNTHETIC = REPO / "audio_fixtures" / "synthetic"
 TRUTH = json.loads((REPO / "audio_fixtures" / "sample_answer.json").read_text())
 
 
@@ -48,9 +49,9 @@ def streamed(analyzer, samples):
     offsets = []
     original_submit = streamer._submit
 
-    def remember(chunk):
+    def remember(chunk, *rest):
         offsets.append((streamer._offset, len(chunk)))
-        original_submit(chunk)
+        original_submit(chunk, *rest)
 
     streamer._submit = remember
     for start in range(0, len(samples), 1600):  # 100 ms blocks, as the recorder delivers them
@@ -62,12 +63,13 @@ def streamed(analyzer, samples):
 def test_a_long_answer_is_cut_into_chunks_no_longer_than_a_whisper_window(streamed):
     _t, _f, offsets = streamed
     assert len(offsets) >= 3
-    assert all(length <= 28.0 * SAMPLE_RATE for _offset, length in offsets)
+    assert all(length <= 30.0 * SAMPLE_RATE for _offset, length in offsets)
 
 
 def test_chunks_are_cut_inside_pauses_not_inside_words(streamed):
     _t, _f, offsets = streamed
-    silences = [(p["start"], p["end"]) for p in TRUTH["pauses"]]
+    units = TRUTH["units"]  # phrases spoken without a break; silence lies between them
+    silences = [(a["end"], b["start"]) for a, b in zip(units, units[1:])]
     cuts = [(offset + length) / SAMPLE_RATE for offset, length in offsets[:-1]]
     for cut in cuts:
         assert any(start - 0.02 <= cut <= end + 0.02 for start, end in silences), cut
@@ -123,7 +125,113 @@ def test_a_48_khz_stereo_block_becomes_16_khz_mono():
 
 def test_a_chunk_with_nothing_but_room_noise_is_not_sent_to_whisper():
     calls = []
-    streamer = StreamingTranscriber(lambda samples, offset: calls.append(offset) or [])
+    streamer = StreamingTranscriber(lambda samples, offset, sound_end: calls.append(offset) or [])
     streamer.feed(np.random.default_rng(1).normal(0, 1e-4, 5 * SAMPLE_RATE).astype(np.float32))
     result = streamer.finish()
     assert calls == [] and result.words == []
+
+
+# --- live input: the idle worker transcribes ahead at pauses -------------------------------------
+
+
+def synthetic(clip_id: str) -> tuple[np.ndarray, dict]:
+    truth = json.loads((SYNTHETIC / f"{clip_id}.json").read_text())
+    return load_audio(SYNTHETIC / f"{clip_id}.flac"), truth
+
+
+def room_tone(seconds: float, noise_dbfs: float, seed: int = 3) -> np.ndarray:
+    """What the microphone hears while the candidate is silent before pressing Enter."""
+    rms = 10 ** (noise_dbfs / 20)
+    return np.random.default_rng(seed).normal(0, rms, int(seconds * SAMPLE_RATE)).astype(np.float32)
+
+
+class CountingTranscribe:
+    """The real model's transcribe, remembering which stretches it was asked for."""
+
+    def __init__(self, analyzer):
+        self._transcribe = analyzer.transcriber.transcribe
+        self.calls: list[tuple[float, float]] = []  # (start s, length s)
+
+    def __call__(self, samples, offset_s, sound_end_s):
+        self.calls.append((offset_s, len(samples) / SAMPLE_RATE))
+        return self._transcribe(samples, offset_s, sound_end_s)
+
+
+def feed_as_if_live(streamer: StreamingTranscriber, samples: np.ndarray) -> None:
+    """100 ms blocks, each fed once the worker is idle, as it is during a real-time recording."""
+    for start in range(0, len(samples), 1600):
+        streamer.wait_idle()
+        streamer.feed(samples[start : start + 1600])
+
+
+def test_live_answer_ending_in_silence_needs_no_whisper_call_when_it_ends(analyzer):
+    clip, truth = synthetic("syn_18")
+    answer = np.concatenate([clip, room_tone(1.0, truth["noise_dbfs"])])
+    counting = CountingTranscribe(analyzer)
+    streamer = StreamingTranscriber(counting, StreamSettings(live=True))
+    feed_as_if_live(streamer, answer)
+    streamer.wait_idle()
+    calls_before_the_end = len(counting.calls)
+    result = streamer.finish()
+    assert calls_before_the_end >= 1
+    assert len(counting.calls) == calls_before_the_end
+    reference = norm_words(truth["text"].split())
+    whole = analyzer.transcriber.transcribe(answer)
+    wer_live = word_error_rate(reference, norm_words(w.text for w in result.words))
+    wer_whole = word_error_rate(reference, norm_words(w.text for w in whole))
+    assert wer_live <= wer_whole + 0.02, (wer_live, wer_whole)
+
+
+def test_live_speech_after_the_last_look_ahead_is_transcribed_when_the_answer_ends(analyzer):
+    first, truth = synthetic("syn_18")
+    second, _ = synthetic("syn_10")  # "we need ... a queue in front of the writers ... if the consumer falls behind"
+    counting = CountingTranscribe(analyzer)
+    streamer = StreamingTranscriber(counting, StreamSettings(live=True))
+    feed_as_if_live(streamer, np.concatenate([first, room_tone(0.8, truth["noise_dbfs"])]))
+    streamer.wait_idle()
+    looked_ahead = len(counting.calls)
+    streamer.feed(second[: 8 * SAMPLE_RATE])  # Enter pressed mid-sentence: no pause to look ahead at
+    result = streamer.finish()
+    last_calls = counting.calls[looked_ahead:]
+    assert len(last_calls) == 1
+    start_s, length_s = last_calls[0]
+    assert start_s >= len(first) / SAMPLE_RATE - 0.5  # only the new audio, not the whole answer
+    assert length_s <= 8.0 + 0.8 + 0.5
+    spoken = norm_words(w.text for w in result.words)
+    assert spoken[:4] == norm_words(truth["text"].split())[:4]
+    assert {"need", "queue", "front", "consumer", "behind"} <= set(spoken[-16:]), " ".join(spoken[-16:])
+    assert result.duration_s == pytest.approx((len(first) + int(0.8 * SAMPLE_RATE) + 8 * SAMPLE_RATE) / SAMPLE_RATE, abs=0.01)
+
+
+def test_a_file_is_never_transcribed_ahead(analyzer):
+    clip, truth = synthetic("syn_18")
+    counting = CountingTranscribe(analyzer)
+    streamer = StreamingTranscriber(counting, StreamSettings(live=False))
+    feed_as_if_live(streamer, clip)
+    streamer.finish()
+    assert counting.calls == [(0.0, len(clip) / SAMPLE_RATE)]
+
+
+def test_whisper_stops_once_its_words_reach_the_last_sound(analyzer, samples, monkeypatch):
+    """The window faster-whisper would decode after the last word holds only silence: skip it."""
+    from faster_whisper import WhisperModel
+
+    windows = []
+    real_encode = WhisperModel.encode
+
+    def counting_encode(self, features):
+        windows.append(1)
+        return real_encode(self, features)
+
+    monkeypatch.setattr(WhisperModel, "encode", counting_encode)
+    chunk = samples[: 20 * SAMPLE_RATE]
+    sound = acoustics.measure(chunk)
+    loud = np.flatnonzero(sound.energy_db > sound.speech_threshold_db())
+    sound_end_s = loud[-1] * 0.01 + 0.025
+    stopped = analyzer.transcriber.transcribe(chunk, 0.0, sound_end_s)
+    windows_stopped = len(windows)
+    windows.clear()
+    full = analyzer.transcriber.transcribe(chunk)
+    assert windows_stopped == 1 and len(windows) >= windows_stopped
+    heard = [w.text for w in full if w.start < sound_end_s]
+    assert [w.text for w in stopped] == heard

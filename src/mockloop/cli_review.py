@@ -63,18 +63,19 @@ def replay(
     session_id: str = typer.Argument(..., metavar="SESSION", help="Session id from `mockloop sessions`."),
     answer: Optional[int] = typer.Option(None, "--answer", help="Answer number (default: the first analysed one)."),
     start: Optional[str] = typer.Option(None, "--from", help="Start here: seconds or m:ss."),
-    speed: float = typer.Option(1.0, "--speed", help="Playback speed (1.25 = a quarter faster)."),
+    speed: float = typer.Option(1.0, "--speed", help="Playback speed, 0.1 to 100 (1.25 = a quarter faster, same pitch)."),
     fillers: bool = typer.Option(False, "--fillers", help="Play only the moments around each filler and long pause."),
     no_audio: bool = typer.Option(False, "--no-audio", help="Replay the transcript at speaking pace without sound."),
     output_device: Optional[str] = typer.Option(None, "--output-device", help="Speaker: number or name part."),
     sessions_dir: Optional[Path] = typer.Option(None, "--sessions-dir", help=SESSIONS_DIR_HELP),
 ) -> None:
     """Replay an answer with its transcript in sync: fillers, hedges, pauses and markers marked."""
-    from mockloop.review.players import AudioPlayer, SilentPlayer
-    from mockloop.review.replay import Replay, cbreak_keys, parse_time, reel
+    from mockloop.review.players import MAX_SPEED, MIN_SPEED, AudioPlayer, SilentPlayer
+    from mockloop.review.keys import cbreak_keys
+    from mockloop.review.replay import Replay, parse_time, reel
 
-    if not 0.1 <= speed <= 100:
-        raise InputError(f"--speed {speed} is out of range; use 0.1 to 100.")
+    if not MIN_SPEED <= speed <= MAX_SPEED:
+        raise InputError(f"--speed {speed:g} is out of range; use {MIN_SPEED:g} to {MAX_SPEED:g}.")
     view = _open(sessions_dir, session_id)
     chosen = view.answer(answer)
     analysis = chosen.analysis

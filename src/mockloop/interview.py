@@ -344,7 +344,7 @@ class Interview:
                 raise self._analyzer_error
             if not hasattr(self._analyzer, "start_stream"):
                 raise RuntimeError("analyzer cannot stream")
-            return self._analyzer.start_stream()
+            return self._analyzer.start_stream(live=True)
 
         return LiveStream(recorder.blocks(), recorder.samplerate, make_streamer, self._analyzer_ready)
 

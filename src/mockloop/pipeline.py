@@ -113,9 +113,13 @@ class Analyzer:
         """Load the model now (e.g. in a background thread while the prompt is spoken)."""
         self.transcriber.load()
 
-    def start_stream(self, settings: StreamSettings | None = None) -> StreamingTranscriber:
-        """A streaming transcriber to feed 16 kHz blocks into while they are recorded."""
-        return StreamingTranscriber(self.transcriber.transcribe, settings)
+    def start_stream(self, live: bool = False) -> StreamingTranscriber:
+        """A streaming transcriber to feed 16 kHz blocks into.
+
+        ``live`` is for audio fed as it is recorded: the idle worker then transcribes ahead at
+        each pause so that little is left when the answer ends. A file has no idle time to use.
+        """
+        return StreamingTranscriber(self.transcriber.transcribe, StreamSettings(live=live))
 
     def finish_stream(self, streamer: StreamingTranscriber) -> tuple[Transcript, FrameFeatures]:
         """Wait for the streamed chunks and check the words against the audio's frames."""

@@ -3,9 +3,13 @@
 A five-minute answer transcribed only after it ends keeps the candidate waiting tens of seconds.
 Here audio is fed in blocks as it is recorded (or decoded); whenever about a Whisper window of it
 has gathered, it is cut at the longest pause near the end of that window and handed to a worker
-thread that transcribes it and measures its frames. When the answer ends only the last chunk is
-left to do. The same path analyses files with bounded memory: no more than one window of decoded
-audio is held, however long the recording.
+thread that transcribes it and measures its frames. The same path analyses files with bounded
+memory: no more than one window of decoded audio is held, however long the recording.
+
+Live, that still leaves up to a whole window to transcribe after the candidate stops. So while
+the worker is idle, each time the speaker pauses it also transcribes the open chunk up to that
+pause ("looking ahead"). When the answer ends, the latest look-ahead is kept and only the audio
+after it is left, which is usually the silence before the candidate pressed Enter.
 
 Chunks are cut on whole 10 ms hops, so the frame measurements of the chunks join into exactly the
 frames of the whole recording.
@@ -19,18 +23,35 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mockloop.acoustics import RawFrames, has_speech, levels, measure_raw, speech_threshold_db
+from mockloop.acoustics import RawFrames, has_speech, levels, measure_raw, runs, speech_threshold_db
 from mockloop.audio import SAMPLE_RATE
 from mockloop.models import Word
 
 _HOP = 160
+_WINDOW_S = 0.025  # a frame's analysis window, as in acoustics
 
 
 @dataclass(frozen=True)
 class StreamSettings:
-    target_chunk_s: float = 28.0  # Whisper sees 30 s windows; a shorter chunk costs the same
-    min_chunk_s: float = 14.0  # never cut earlier than this into a chunk
+    # Whisper pays for a whole 30 s window whatever the chunk's length, so chunks are cut as late
+    # as a pause allows: between min_chunk_s and target_chunk_s, at the longest pause there.
+    target_chunk_s: float = 29.0
+    min_chunk_s: float = 18.0
+    fallback_min_chunk_s: float = 8.0  # where to look for a pause when there is none after min_chunk_s
     min_cut_pause_s: float = 0.2  # a pause this long is a safe place to cut
+    live: bool = False  # look ahead at pauses while the worker is idle (see the module docstring)
+    lookahead_pause_s: float = 0.5  # the open chunk must end in at least this much quiet
+    lookahead_min_new_s: float = 2.0  # ...and have grown this much since the last look-ahead
+
+
+@dataclass
+class _Chunk:
+    """One transcribed stretch of the recording, ``offset`` samples from its start."""
+
+    offset: int
+    length: int
+    words: list[Word]
+    frames: RawFrames
 
 
 @dataclass
@@ -48,8 +69,9 @@ class StreamingTranscriber:
     """Feed 16 kHz mono blocks with `feed`; `finish` returns all words and frame measurements.
 
     Args:
-        transcribe: ``(samples, offset_s) -> list[Word]``, e.g. ``Transcriber.transcribe``.
-        settings: chunking thresholds.
+        transcribe: ``(samples, offset_s, sound_end_s) -> list[Word]``, e.g.
+            ``Transcriber.transcribe``; ``sound_end_s`` is where the chunk's last sound ends.
+        settings: chunking thresholds, and whether to look ahead (live input).
     """
 
     def __init__(self, transcribe, settings: StreamSettings | None = None):
@@ -57,11 +79,15 @@ class StreamingTranscriber:
         self.settings = settings or StreamSettings()
         self._pending: list[np.ndarray] = []
         self._pending_len = 0
-        self._offset = 0  # samples already handed to the worker
-        self._energy_db: list[np.ndarray] = []  # per-hop level of the pending audio, to find pauses
+        self._offset = 0  # samples already committed to chunks; the open chunk starts here
         self._jobs: queue.Queue = queue.Queue()
-        self._results: list[tuple[int, list[Word], RawFrames]] = []
+        self._results: list[_Chunk] = []
         self._error: BaseException | None = None
+        self._lock = threading.Lock()
+        self._ahead: _Chunk | None = None  # latest look-ahead over the open chunk
+        self._ahead_idle = threading.Event()  # set while no look-ahead is in flight
+        self._ahead_idle.set()
+        self._ahead_asked_len = 0  # open-chunk length at the last look-ahead request
         self._worker = threading.Thread(target=self._work, name="mockloop-stream", daemon=True)
         self._worker.start()
         self._finished = False
@@ -69,7 +95,7 @@ class StreamingTranscriber:
     # --- producer side -----------------------------------------------------------------------
 
     def feed(self, block: np.ndarray) -> None:
-        """Add 16 kHz mono float32 samples; may hand a chunk to the worker."""
+        """Add 16 kHz mono float32 samples; may hand a chunk (or a look-ahead) to the worker."""
         if self._finished:
             raise RuntimeError("feed() after finish()")
         if block.size == 0:
@@ -79,23 +105,43 @@ class StreamingTranscriber:
         self._pending_len += len(block)
         if self._pending_len >= int(self.settings.target_chunk_s * SAMPLE_RATE):
             self._cut()
+        elif self.settings.live:
+            self._maybe_look_ahead()
 
     def finish(self) -> StreamResult:
         """Transcribe what is left and wait for the worker; raises what the worker raised."""
         if not self._finished:
             self._finished = True
             if self._pending_len:
-                samples = np.concatenate(self._pending)
-                self._pending, self._pending_len = [], 0
-                self._submit(samples)
+                samples = self._take_pending()
+                self._ahead_idle.wait()
+                ahead = self._ahead
+                if ahead is not None and ahead.offset == self._offset and ahead.length <= len(samples):
+                    # The look-ahead already covers the open chunk up to a pause: keep it.
+                    with self._lock:
+                        self._results.append(ahead)
+                    self._offset += ahead.length
+                    samples = samples[ahead.length :]
+                    if samples.size:
+                        threshold = speech_threshold_db(*levels(ahead.frames.energy_db))
+                        self._submit(samples, threshold)
+                elif samples.size:
+                    self._submit(samples)
             self._jobs.put(None)
         self._worker.join()
         if self._error is not None:
             raise self._error
-        self._results.sort(key=lambda r: r[0])
-        words = [w for _offset, chunk_words, _frames in self._results for w in chunk_words]
-        frames = [f for _offset, _words, f in self._results]
-        return StreamResult(words, frames, self._offset)
+        chunks = sorted(self._results, key=lambda chunk: chunk.offset)
+        words = [w for chunk in chunks for w in chunk.words]
+        return StreamResult(words, [chunk.frames for chunk in chunks], self._offset)
+
+    def wait_idle(self) -> None:
+        """Block until the worker has nothing queued or running.
+
+        Live audio arrives slower than the worker transcribes it, so the worker is idle at most
+        pauses; feeding recorded audio through ``wait_idle`` between blocks reproduces that.
+        """
+        self._jobs.join()
 
     def close(self) -> None:
         """Stop the worker without waiting for results (used when a recording is abandoned)."""
@@ -103,17 +149,39 @@ class StreamingTranscriber:
             self._finished = True
             self._jobs.put(None)
 
+    def _take_pending(self) -> np.ndarray:
+        samples = np.concatenate(self._pending) if len(self._pending) > 1 else self._pending[0]
+        self._pending, self._pending_len = [], 0
+        return samples
+
     def _cut(self) -> None:
-        samples = np.concatenate(self._pending)
+        samples = self._take_pending()
         cut = _cut_point(samples, self.settings)
         self._submit(samples[:cut])
         rest = samples[cut:]
         self._pending = [rest] if rest.size else []
         self._pending_len = len(rest)
+        self._ahead_asked_len = 0
 
-    def _submit(self, samples: np.ndarray) -> None:
-        self._jobs.put((self._offset, samples))
+    def _submit(self, samples: np.ndarray, threshold_db: float | None = None) -> None:
+        self._jobs.put(("chunk", self._offset, samples, threshold_db))
         self._offset += len(samples)
+
+    def _maybe_look_ahead(self) -> None:
+        """While the worker is idle and the speaker has just paused, transcribe up to the pause."""
+        settings = self.settings
+        if not self._ahead_idle.is_set() or not self._jobs.empty():
+            return
+        if self._pending_len - self._ahead_asked_len < settings.lookahead_min_new_s * SAMPLE_RATE:
+            return
+        samples = np.concatenate(self._pending)
+        self._pending = [samples]
+        end = _end_of_speech_before_pause(samples, settings.lookahead_pause_s)
+        if end is None:
+            return
+        self._ahead_asked_len = self._pending_len
+        self._ahead_idle.clear()
+        self._jobs.put(("ahead", self._offset, samples[:end], None))
 
     # --- worker side -------------------------------------------------------------------------
 
@@ -121,53 +189,102 @@ class StreamingTranscriber:
         while True:
             job = self._jobs.get()
             if job is None:
+                self._jobs.task_done()
                 return
-            if self._error is not None:
-                continue
-            offset, samples = job
+            kind, offset, samples, threshold_db = job
             try:
-                frames = measure_raw(samples)
-                words = self._transcribe(samples, offset / SAMPLE_RATE) if _has_sound(frames) else []
-                self._results.append((offset, words, frames))
+                if self._error is None:
+                    chunk = self._run(offset, samples, threshold_db)
+                    if kind == "chunk":
+                        with self._lock:
+                            self._results.append(chunk)
+                    elif offset == self._offset:  # still the open chunk: keep the latest
+                        self._ahead = chunk
             except BaseException as exc:  # noqa: BLE001 - handed to the caller in finish()
-                self._error = exc
+                if kind == "chunk":
+                    self._error = exc
+            finally:
+                if kind == "ahead":
+                    self._ahead_idle.set()
+                self._jobs.task_done()
+
+    def _run(self, offset: int, samples: np.ndarray, threshold_db: float | None) -> _Chunk:
+        frames = measure_raw(samples)
+        sound_end_s = _sound_end_s(frames, threshold_db)
+        words = self._transcribe(samples, offset / SAMPLE_RATE, sound_end_s) if sound_end_s is not None else []
+        return _Chunk(offset, len(samples), words, frames)
 
 
-def _has_sound(frames: RawFrames) -> bool:
-    """Skip Whisper on a chunk with no sound at all (it would only invent words there)."""
-    return frames.energy_db.size > 0 and has_speech(*levels(frames.energy_db))
+def _sound_end_s(frames: RawFrames, threshold_db: float | None = None) -> float | None:
+    """Where the chunk's last sound ends, in seconds into it; None when it holds no speech at all.
+
+    Whisper is skipped on a chunk with no sound (it would only invent words there), and told
+    where the sound ends so it stops once its words get there. A short tail has too few frames to
+    judge its own levels, so ``threshold_db`` may come from the audio before it.
+    """
+    if frames.energy_db.size == 0:
+        return None
+    if threshold_db is not None:  # a tail judged against the level of the speech before it
+        return _last_loud_s(frames.energy_db, threshold_db)
+    floor, level = levels(frames.energy_db)
+    if not has_speech(floor, level):
+        return None
+    return _last_loud_s(frames.energy_db, speech_threshold_db(floor, level))
+
+
+def _last_loud_s(energy_db: np.ndarray, threshold_db: float) -> float | None:
+    loud = np.flatnonzero(energy_db > threshold_db)
+    return float(loud[-1]) * _HOP / SAMPLE_RATE + _WINDOW_S if loud.size else None
+
+
+def _hop_levels_db(samples: np.ndarray) -> np.ndarray:
+    hops = len(samples) // _HOP
+    frames = samples[: hops * _HOP].reshape(hops, _HOP)
+    return 10.0 * np.log10(np.mean(frames.astype(np.float64) ** 2, axis=1) + 1e-12)
+
+
+def _end_of_speech_before_pause(samples: np.ndarray, min_pause_s: float) -> int | None:
+    """If ``samples`` end in at least ``min_pause_s`` of quiet after speech, a cut inside it.
+
+    Returns a sample index on a hop boundary, a little after the speech stopped (so the word's
+    tail stays in), or None while the speaker is still talking.
+    """
+    level_db = _hop_levels_db(samples)
+    floor, level = levels(level_db)
+    if not has_speech(floor, level):
+        return None
+    loud = np.flatnonzero(level_db >= speech_threshold_db(floor, level))
+    if loud.size == 0:
+        return None
+    quiet_hops = len(level_db) - (int(loud[-1]) + 1)
+    if quiet_hops * _HOP < min_pause_s * SAMPLE_RATE:
+        return None
+    return (int(loud[-1]) + 1 + quiet_hops // 2) * _HOP
 
 
 def _cut_point(samples: np.ndarray, settings: StreamSettings) -> int:
-    """Where to end this chunk: the middle of the longest pause between min and target length.
+    """Where to end this chunk: the middle of the longest pause late in the window.
 
-    Returns a sample index on a hop boundary. Without a pause, the quietest 100 ms is used.
+    Pauses between ``min_chunk_s`` and ``target_chunk_s`` are tried first (long chunks, fewer
+    Whisper windows), then from ``fallback_min_chunk_s`` (a shorter chunk beats a cut word).
+    Returns a sample index on a hop boundary. Without any pause, the quietest 100 ms is used.
     """
-    hops = len(samples) // _HOP
-    frames = samples[: hops * _HOP].reshape(hops, _HOP)
-    level_db = 10.0 * np.log10(np.mean(frames.astype(np.float64) ** 2, axis=1) + 1e-12)
-    low = int(settings.min_chunk_s * SAMPLE_RATE / _HOP)
-    high = min(hops, int(settings.target_chunk_s * SAMPLE_RATE / _HOP))
+    level_db = _hop_levels_db(samples)
+    high = min(len(level_db), int(settings.target_chunk_s * SAMPLE_RATE / _HOP))
+    floor, level = levels(level_db)
+    if has_speech(floor, level):
+        quiet = level_db[:high] < speech_threshold_db(floor, level)
+    else:  # no quiet stretch stands out: there is no pause to find
+        quiet = np.zeros(high, dtype=bool)
+    for earliest_s in (settings.min_chunk_s, settings.fallback_min_chunk_s):
+        low = min(high, int(earliest_s * SAMPLE_RATE / _HOP))
+        longest = max(runs(quiet[low:high]), default=None, key=lambda run: (run[1] - run[0], run[0]))
+        if longest is not None and (longest[1] - longest[0]) * _HOP >= settings.min_cut_pause_s * SAMPLE_RATE:
+            return (low + (longest[0] + longest[1]) // 2) * _HOP
+    low = min(high, int(settings.min_chunk_s * SAMPLE_RATE / _HOP))
     window = level_db[low:high]
     if window.size == 0:
         return high * _HOP
-    floor, level = levels(level_db)
-    if has_speech(floor, level):
-        quiet = window < speech_threshold_db(floor, level)
-    else:  # no quiet stretch stands out: there is no pause to find
-        quiet = np.zeros(window.size, dtype=bool)
-    best_len, best_mid = 0, None
-    run_start = None
-    for i, is_quiet in enumerate(np.append(quiet, False)):
-        if is_quiet and run_start is None:
-            run_start = i
-        elif not is_quiet and run_start is not None:
-            length = i - run_start
-            if length >= best_len:  # ties go to the later pause: longer chunks, fewer windows
-                best_len, best_mid = length, run_start + length // 2
-            run_start = None
-    if best_mid is not None and best_len * _HOP / SAMPLE_RATE >= settings.min_cut_pause_s:
-        return (low + best_mid) * _HOP
     smooth = np.convolve(window, np.ones(10) / 10.0, mode="same")
     return (low + int(np.argmin(smooth))) * _HOP
 

@@ -19,6 +19,8 @@ from mockloop.errors import ModelError
 from mockloop.models import Transcript, Word
 
 EMBEDDED_MODEL_NAME = "tiny.en (embedded)"
+# Whisper's segment ends sit on a 20 ms grid and often stop short of a word's quiet tail.
+_REACHED_SOUND_END_S = 0.3
 
 
 @dataclass(frozen=True)
@@ -135,8 +137,15 @@ class Transcriber:
                 "needs internet; connect once or pass --model with a local model folder"
             ) from exc
 
-    def transcribe(self, samples: np.ndarray, offset_s: float = 0.0) -> list[Word]:
-        """Words of ``samples`` with times shifted by ``offset_s`` (for chunked input)."""
+    def transcribe(self, samples: np.ndarray, offset_s: float = 0.0, sound_end_s: float | None = None) -> list[Word]:
+        """Words of ``samples`` with times shifted by ``offset_s`` (for chunked input).
+
+        ``sound_end_s`` (seconds into ``samples``) is where their last sound ends. faster-whisper
+        decodes another 30 s window from wherever its words stop short of the end of the audio,
+        even when only silence is left there: once the words reach the last sound, stop instead.
+        On chunks cut at pauses that saves a whole encoder and decoder pass, about a third of the
+        time, and drops only what Whisper would have invented over the silence.
+        """
         model = self.load()
         segments, _info = model.transcribe(
             samples,
@@ -165,6 +174,8 @@ class Transcriber:
                 else:
                     probability = float(word.probability)
                 words.append(Word(text=text, start=start, end=end, probability=round(probability, 3)))
+            if sound_end_s is not None and segment.end >= sound_end_s - _REACHED_SOUND_END_S:
+                break  # closing the generator early skips the window over the trailing silence
         return words
 
     def transcript(self, samples: np.ndarray) -> Transcript:

@@ -105,3 +105,10 @@ def test_sessions_reindex_rebuilds_the_index(run, make_session, store):
     assert result.exit_code == 0, result.output
     assert "Indexed 2 session folders" in result.output
     assert (store.root / "index.sqlite3").is_file()
+
+
+@pytest.mark.parametrize("speed", ["0.05", "150"])
+def test_replay_refuses_a_speed_out_of_range_in_one_line(cli, make_session, speed):
+    code, stdout, stderr = cli("replay", make_session().id, "--speed", speed, "--no-audio")
+    assert code == 2
+    assert stderr.strip() == f"mockloop: error: --speed {speed} is out of range; use 0.1 to 100."

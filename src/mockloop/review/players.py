@@ -1,7 +1,9 @@
 """Clocks that drive the replay: one plays the answer through a speaker, one only keeps time.
 
 Both expose the same few calls (position, pause, resume, seek, stop) so the replay loop does not
-care whether there is sound. Neither touches the session files: the audio is read into memory.
+care whether there is sound, and both count in seconds of the original answer whatever the
+speed, so transcript times apply unchanged. Neither touches the session files: the audio is read
+into memory.
 """
 
 from __future__ import annotations
@@ -10,7 +12,9 @@ import threading
 import time
 from pathlib import Path
 
-import numpy as np
+from mockloop.review.tempo import stretch_tempo
+
+MIN_SPEED, MAX_SPEED = 0.1, 100.0  # below 0.1 speech is unrecognisable; 100 skims a transcript in seconds
 
 
 class SilentPlayer:
@@ -53,8 +57,9 @@ class SilentPlayer:
 class AudioPlayer:
     """Plays the answer WAV from ``start_s`` on a sounddevice output stream.
 
-    ``speed`` other than 1 resamples (the voice's pitch changes with it): good enough to skim,
-    and no time-stretching dependency.
+    Speeds other than 1 are time-stretched up front (``stretch_tempo``) rather than resampled,
+    so the candidate's voice keeps its pitch. Positions map linearly between the original and
+    the stretched audio, so the clock matches the transcript at every speed.
 
     Raises:
         AudioDeviceError: no speaker, or it refuses the stream.
@@ -66,16 +71,14 @@ class AudioPlayer:
         from mockloop.audio_io.devices import find_output_device, load_sounddevice
         from mockloop.errors import AudioDeviceError
 
-        data, rate = soundfile.read(str(path), dtype="float32", always_2d=True)
+        original, rate = soundfile.read(str(path), dtype="float32", always_2d=True)
+        data = stretch_tempo(original, rate, speed)
         self.samplerate = rate
-        self.duration_s = len(data) / rate
-        if abs(speed - 1.0) > 1e-6:
-            count = max(1, int(len(data) / speed))
-            src = np.linspace(0, len(data) - 1, count)
-            data = np.stack([np.interp(src, np.arange(len(data)), data[:, c]) for c in range(data.shape[1])], axis=1).astype(np.float32)
+        self.duration_s = len(original) / rate
         self.speed = speed
         self._data = data
-        self._pos = int(min(max(start_s, 0.0), self.duration_s) / speed * rate)
+        self._frames_per_second = len(data) / self.duration_s if self.duration_s else float(rate)  # stretched frames per original second
+        self._pos = self._frame_at(start_s)
         self._lock = threading.Lock()
         self.paused = False
         sd = load_sounddevice()
@@ -97,13 +100,16 @@ class AudioPlayer:
         except Exception as exc:  # noqa: BLE001 - PortAudioError or a refused rate
             raise AudioDeviceError(f"Could not play on speaker {speaker.index} ({speaker.name}): {exc}; try --no-audio.") from None
 
+    def _frame_at(self, t: float) -> int:
+        return int(round(min(max(t, 0.0), self.duration_s) * self._frames_per_second))
+
     def position(self) -> float:
         with self._lock:
-            return min(self.duration_s, self._pos / self.samplerate * self.speed)
+            return min(self.duration_s, self._pos / self._frames_per_second)
 
     def seek(self, t: float) -> None:
         with self._lock:
-            self._pos = int(min(max(t, 0.0), self.duration_s) / self.speed * self.samplerate)
+            self._pos = self._frame_at(t)
 
     def pause(self) -> None:
         self.paused = True
@@ -113,7 +119,8 @@ class AudioPlayer:
 
     @property
     def finished(self) -> bool:
-        return self.position() >= self.duration_s - 1e-3
+        with self._lock:
+            return self._pos >= len(self._data)
 
     def stop(self) -> None:
         self._stream.stop()

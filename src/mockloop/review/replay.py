@@ -1,16 +1,13 @@
 """Replay an answer: the transcript scrolls in step with the sound, habits coloured.
 
 ``Replay`` walks the answer's timeline (``highlights.timeline``) against a player's clock. On a
-terminal it draws a live window around the current word and reads single keys (space, arrows,
-f, p, q); anywhere else it prints the words as they are reached, so ``--no-audio --speed 50``
-is a quick, testable read-through. The session folder is only read.
+terminal it draws a live window around the current word and obeys single keys (space, arrows,
+f, p, q; read by ``mockloop.review.keys``); anywhere else it prints the words as they are
+reached, so ``--no-audio --speed 50`` is a quick, testable read-through. The session folder is only read.
 """
 
 from __future__ import annotations
 
-import contextlib
-import select
-import sys
 import time
 from dataclasses import dataclass
 from typing import Callable, Optional
@@ -23,6 +20,7 @@ from mockloop.timefmt import clock
 
 STYLES = {"filler": "bold dark_orange", "hedge": "magenta", "marker": "bold blue"}
 SEEK_S = 5.0
+LEAD_S = 1.0  # f and p land this long before the filler or pause, to hear it coming
 TICK_S = 0.03
 
 
@@ -105,13 +103,16 @@ class Replay:
         elif key == "right":
             self.player.seek(now + SEEK_S)
         elif key == "f":
-            nxt = next((e for e in self.events if isinstance(e, Word) and "filler" in e.tags and e.start > now + 0.05), None)
-            if nxt:
-                self.player.seek(max(0.0, nxt.start - 1.0))
+            self._jump(now, lambda e: isinstance(e, Word) and "filler" in e.tags)
         elif key == "p":
-            nxt = next((e for e in self.events if isinstance(e, Pause) and e.long and e.start > now + 0.05), None)
-            if nxt:
-                self.player.seek(max(0.0, nxt.start - 1.0))
+            self._jump(now, lambda e: isinstance(e, Pause) and e.long)
+
+    def _jump(self, now: float, wanted: Callable[[Event], bool]) -> None:
+        """Seek to just before the next wanted event whose lead-in is still ahead, so pressing
+        the key again moves on instead of landing on the same one."""
+        nxt = next((e for e in self.events if wanted(e) and e.start - LEAD_S > now + 0.05), None)
+        if nxt:
+            self.player.seek(max(0.0, nxt.start - LEAD_S))
 
     def _frame(self) -> Group:
         now = self.player.position()
@@ -141,32 +142,3 @@ def reel(analysis: dict, player, console: Console, context_s: float = 1.5) -> in
         console.print(Text(f"▶ {clock(start)}–{clock(end)}  {label}", style="bold"))
         replay.run(start, end)
     return len(spots)
-
-
-@contextlib.contextmanager
-def cbreak_keys():
-    """Single key presses from a terminal (no Enter, no echo); yields ``read_key(timeout)``."""
-    import termios
-    import tty
-
-    fd = sys.stdin.fileno()
-    saved = termios.tcgetattr(fd)
-    tty.setcbreak(fd)
-
-    def read_key(timeout: float) -> Optional[str]:
-        ready, _, _ = select.select([sys.stdin], [], [], timeout)
-        if not ready:
-            return None
-        ch = sys.stdin.read(1)
-        if ch == "\x1b":
-            more, _, _ = select.select([sys.stdin], [], [], 0.01)
-            if more:
-                seq = sys.stdin.read(2)
-                return {"[D": "left", "[C": "right"}.get(seq)
-            return "q"
-        return ch.lower()
-
-    try:
-        yield read_key
-    finally:
-        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
