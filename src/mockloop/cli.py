@@ -221,6 +221,9 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(1)
-    # Without standalone mode, click returns the code of a typer.Exit instead of exiting.
+    # Without standalone mode, click returns the code of a typer.Exit instead of exiting; typer
+    # turns a Ctrl-C it catches into 130.
+    if status == 130:
+        err_console.print("mockloop: interrupted", markup=False)
     if isinstance(status, int) and status:
         sys.exit(status)

@@ -197,6 +197,7 @@ def test_ctrl_c_stops_with_status_130_and_gives_the_terminal_back(replay_in_term
     terminal = replay_in_terminal()
     terminal.press(CTRL_C)
     assert terminal.wait_exit(timeout=WAIT_S) == 130
+    assert "mockloop: interrupted" in terminal.screen
     assert_terminal_restored(terminal)
 
 

@@ -40,7 +40,7 @@ def play_array(data: np.ndarray, samplerate: int, device: int | str | None = Non
     try:
         sd.check_output_settings(device=speaker.index, channels=data.shape[1], dtype="float32", samplerate=samplerate)
     except (sd.PortAudioError, ValueError):
-        data = _resample(data, samplerate, int(speaker.default_samplerate))
+        data = resample(data, samplerate, int(speaker.default_samplerate))
         samplerate = int(speaker.default_samplerate)
     duration_s = len(data) / samplerate
 
@@ -71,8 +71,8 @@ def play_array(data: np.ndarray, samplerate: int, device: int | str | None = Non
     return duration_s
 
 
-def _resample(data: np.ndarray, from_rate: int, to_rate: int) -> np.ndarray:
-    """Linear interpolation: plenty for a synthetic voice, and no extra dependency."""
+def resample(data: np.ndarray, from_rate: int, to_rate: int) -> np.ndarray:
+    """Linear interpolation: good enough for speech played to a speaker that refuses its rate."""
     if from_rate == to_rate or len(data) == 0:
         return data
     count = int(round(len(data) * to_rate / from_rate))

@@ -14,7 +14,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import product
-from typing import Iterable, Optional
+from typing import Iterable, NamedTuple, Optional
 
 try:  # Python 3.11+
     import re._constants as _sre_c
@@ -39,8 +39,7 @@ _STRIP_TRAIL = re.compile(r"[^a-z0-9%]+$")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):  # a tuple: an hour's answer makes tens of thousands of them
     text: str  # normalised: lower case, no punctuation
     word_index: int  # index into Transcript.words
 
@@ -129,19 +128,30 @@ class Doc:
         needles = required_literals(pattern)
         if needles is None:
             return None
+        found: set[int] = set()
+        for needle in needles:
+            found |= self._sentences_with(needle)
+        return frozenset(found)
+
+    def _sentences_with(self, needle: str) -> frozenset:
+        """Sentences containing the literal ``needle``; memoised, since rules share literals."""
+        key = ("needle", needle)
+        cached = self._memo.get(key)
+        if cached is not None:
+            return cached
         text, starts = self._joined()
         found: set[int] = set()
         find = text.find
         count = len(starts)
-        for needle in needles:
-            at = find(needle)
-            while at >= 0:
-                index = bisect_right(starts, at) - 1
-                found.add(index)
-                if index + 1 >= count:
-                    break
-                at = find(needle, starts[index + 1])
-        return frozenset(found)
+        at = find(needle)
+        while at >= 0:
+            index = bisect_right(starts, at) - 1
+            found.add(index)
+            if index + 1 >= count:
+                break
+            at = find(needle, starts[index + 1])
+        cached = self._memo[key] = frozenset(found)
+        return cached
 
     def candidates(self, pattern: re.Pattern) -> Optional[frozenset]:
         """Indices of the sentences where `pattern` may match (a superset); None means any."""
@@ -215,6 +225,7 @@ def is_filler(raw: str) -> bool:
     return bool(pieces) and " ".join(pieces) in FILLED_PAUSES
 
 
+@lru_cache(maxsize=65536)
 def _ends_sentence(raw: str) -> Optional[str]:
     """'?' or '.' when the raw word closes a sentence, else None."""
     stripped = raw.rstrip(_QUOTE_CHARS + "'")
@@ -225,6 +236,7 @@ def _ends_sentence(raw: str) -> Optional[str]:
     return None
 
 
+@lru_cache(maxsize=65536)
 def _ends_clause(raw: str) -> bool:
     return raw.rstrip(_QUOTE_CHARS).endswith((",", ";", ":", "—", "–"))
 
@@ -252,9 +264,9 @@ def segment(transcript: Transcript) -> Doc:
             and word.start - words[index - 1].end >= PAUSE_BREAK_S
         ):
             close(False)
-        pieces = normalise_word(word.text)
-        if pieces and " ".join(pieces) not in FILLED_PAUSES:
-            current.extend(Token(piece, index) for piece in pieces)
+        pieces = _normalise(word.text)
+        if pieces and not is_filler(word.text):
+            current.extend([Token(piece, index) for piece in pieces])
         if current and _ends_clause(word.text):
             clause_ends.append(len(current))
         end = _ends_sentence(word.text)

@@ -12,6 +12,7 @@ import threading
 import time
 from pathlib import Path
 
+from mockloop.audio_io.playback import resample
 from mockloop.review.tempo import stretch_tempo
 
 MIN_SPEED, MAX_SPEED = 0.1, 100.0  # below 0.1 speech is unrecognisable; 100 skims a transcript in seconds
@@ -71,18 +72,24 @@ class AudioPlayer:
         from mockloop.audio_io.devices import find_output_device, load_sounddevice
         from mockloop.errors import AudioDeviceError
 
-        original, rate = soundfile.read(str(path), dtype="float32", always_2d=True)
+        original, recorded_rate = soundfile.read(str(path), dtype="float32", always_2d=True)
+        rate = recorded_rate
+        sd = load_sounddevice()
+        speaker = find_output_device(device)
         data = stretch_tempo(original, rate, speed)
+        try:
+            sd.check_output_settings(device=speaker.index, channels=data.shape[1], dtype="float32", samplerate=rate)
+        except (sd.PortAudioError, ValueError):  # the speaker refuses the recording's rate
+            data = resample(data, rate, int(speaker.default_samplerate))
+            rate = int(speaker.default_samplerate)
         self.samplerate = rate
-        self.duration_s = len(original) / rate
+        self.duration_s = len(original) / recorded_rate
         self.speed = speed
         self._data = data
-        self._frames_per_second = len(data) / self.duration_s if self.duration_s else float(rate)  # stretched frames per original second
+        self._frames_per_second = len(data) / self.duration_s if self.duration_s else float(rate)  # played frames per original second
         self._pos = self._frame_at(start_s)
         self._lock = threading.Lock()
         self.paused = False
-        sd = load_sounddevice()
-        speaker = find_output_device(device)
 
         def callback(outdata, frames, time_info, status):
             with self._lock:
