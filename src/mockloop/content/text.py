@@ -104,17 +104,6 @@ class Doc:
 
     # --- pattern search over sentences (memoised, with an exact literal prefilter) -------------
 
-    def _joined(self) -> tuple[str, list[int]]:
-        cached = self._memo.get("joined")
-        if cached is None:
-            starts, position = [], 0
-            for sentence in self.sentences:
-                starts.append(position)
-                position += len(sentence.text) + 1
-            cached = ("\n".join(s.text for s in self.sentences), starts)
-            self._memo["joined"] = cached
-        return cached
-
     def _entry(self, pattern: re.Pattern) -> list:
         # keyed by id: hashing a large compiled pattern hashes its whole code every time
         entry = self._memo.get(id(pattern))
@@ -130,27 +119,50 @@ class Doc:
             return None
         found: set[int] = set()
         for needle in needles:
-            found |= self._sentences_with(needle)
+            sentences = self._sentences_with(needle)
+            if sentences is None:
+                return None
+            found |= sentences
         return frozenset(found)
 
-    def _sentences_with(self, needle: str) -> frozenset:
-        """Sentences containing the literal ``needle``; memoised, since rules share literals."""
-        key = ("needle", needle)
+    def _sentences_with(self, needle: str) -> Optional[frozenset]:
+        """A superset of the sentences containing the literal ``needle`` (None: any sentence).
+
+        Sentence texts are tokens joined by single spaces, so each space-free piece of a needle
+        lies inside one token. The longest piece is looked up among the distinct tokens (a few
+        thousand in an hour's answer) instead of scanning the whole text for every needle.
+        """
+        piece = max(needle.split(" "), key=len)
+        if not piece:
+            return None
+        key = ("piece", piece)
         cached = self._memo.get(key)
-        if cached is not None:
-            return cached
-        text, starts = self._joined()
-        found: set[int] = set()
-        find = text.find
-        count = len(starts)
-        at = find(needle)
-        while at >= 0:
-            index = bisect_right(starts, at) - 1
-            found.add(index)
-            if index + 1 >= count:
-                break
-            at = find(needle, starts[index + 1])
-        cached = self._memo[key] = frozenset(found)
+        if cached is None:
+            vocabulary, starts, token_sentences = self._vocabulary()
+            found: set[int] = set()
+            find = vocabulary.find
+            at = find(piece)
+            while at >= 0:
+                index = bisect_right(starts, at) - 1
+                found |= token_sentences[index]
+                at = find(piece, starts[index + 1]) if index + 1 < len(starts) else -1
+            cached = self._memo[key] = frozenset(found)
+        return cached
+
+    def _vocabulary(self) -> tuple[str, list[int], list[set[int]]]:
+        """The distinct tokens joined by newlines, where each starts, and the sentences of each."""
+        cached = self._memo.get("vocabulary")
+        if cached is None:
+            sentences_of: dict[str, set[int]] = {}
+            for sentence in self.sentences:
+                for token in sentence.tokens:
+                    sentences_of.setdefault(token.text, set()).add(sentence.index)
+            starts, position = [], 0
+            for token in sentences_of:
+                starts.append(position)
+                position += len(token) + 1
+            cached = ("\n".join(sentences_of), starts, list(sentences_of.values()))
+            self._memo["vocabulary"] = cached
         return cached
 
     def candidates(self, pattern: re.Pattern) -> Optional[frozenset]:
