@@ -18,7 +18,7 @@ HOP_S = 0.010
 _HOP = int(SAMPLE_RATE * HOP_S)  # 160 samples
 _WIN = 400  # 25 ms analysis window
 _NFFT = 512
-_BLOCK_FRAMES = 6000  # one minute of frames per vectorised block
+_BLOCK_FRAMES = 1000  # 10 s of frames per vectorised block: its FFT temporaries are about 25 MB
 _MIN_PITCH_HZ, _MAX_PITCH_HZ = 70.0, 400.0
 _N_BANDS = 24
 

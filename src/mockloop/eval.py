@@ -9,9 +9,12 @@ Two sets:
   invented on clips that have none.
 
 `--baseline` runs the same measures on plain faster-whisper (no prompt, fillers read off the words,
-pauses from word gaps) in the same run, so the improvement is measured, not remembered.
+pauses from word gaps) in the same run, so the improvement is measured, not remembered. `--live`
+also feeds every recording in 100 ms blocks as the microphone does, ending with a second of room
+tone before Enter, with the look-ahead at pauses that a live answer gets: streaming must lose
+nothing.
 
-Usage: python -m mockloop.eval [--synthetic DIR] [--real DIR] [--baseline] [--model M] [--json]
+Usage: python -m mockloop.eval [--synthetic DIR] [--real DIR] [--baseline] [--live] [--model M] [--json]
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ import statistics
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import numpy as np
 
 from mockloop.audio import load_audio
 from mockloop.fillers import FILLED_PAUSE, canonical_filled_pause, find_fillers
@@ -34,6 +39,8 @@ DEFAULT_SYNTHETIC = REPO / "audio_fixtures" / "synthetic"
 DEFAULT_REAL = REPO.parent / "shared" / "audio"
 EVAL_PAUSE_MIN_S = 0.5
 FILLER_MATCH_TOLERANCE_S = 0.3
+LIVE_BLOCK = 1600  # 100 ms at 16 kHz, as the recorder delivers it
+LIVE_ENTER_DELAY_S = 1.0  # a live answer ends with a moment of silence before Enter is pressed
 
 # Filled pauses in the real recordings' verbatim transcripts. cold_corpus is annotated as 5 or 6
 # (the annotations disagree), so both counts are accepted.
@@ -47,6 +54,8 @@ class Method:
     name: str
     analyzer: Analyzer
     plain: bool = False
+    live: bool = False  # fed in 100 ms blocks as a recording is, transcribed ahead at pauses
+    enter_delay_s: float = 0.0  # room tone appended, as a live answer has before Enter is pressed
 
     def run(self, path: Path) -> tuple[list[Word], list[Filler], list[Pause]]:
         samples = load_audio(path)
@@ -59,19 +68,42 @@ class Method:
                 if b.start - a.end >= 0.25
             ]
             return words, fillers, pauses
-        transcript, features = self.analyzer.transcribe_samples(samples)
+        if self.enter_delay_s:
+            samples = np.concatenate([samples, room_tone(samples, self.enter_delay_s)])
+        if self.live:
+            streamer = self.analyzer.start_stream(live=True)
+            for start in range(0, len(samples), LIVE_BLOCK):
+                streamer.wait_idle()  # in real time the worker keeps up: idle at every block
+                streamer.feed(samples[start : start + LIVE_BLOCK])
+            transcript, features = self.analyzer.finish_stream(streamer)
+        else:
+            transcript, features = self.analyzer.transcribe_samples(samples)
         from mockloop.delivery import measure_delivery
 
         delivery = measure_delivery(transcript, features, self.analyzer.settings)
         return transcript.words, delivery.fillers, delivery.pauses
 
 
-def make_methods(model: str | None, baseline: bool) -> list[Method]:
+def room_tone(samples: np.ndarray, seconds: float) -> np.ndarray:
+    """Noise at the recording's own floor: what the microphone hears while nobody speaks."""
+    from mockloop.acoustics import levels, measure_raw
+
+    floor_db, _level = levels(measure_raw(samples).energy_db)
+    rms = 10 ** (floor_db / 20)
+    return np.random.default_rng(0).normal(0.0, rms, int(seconds * 16000)).astype(np.float32)
+
+
+def make_methods(model: str | None, baseline: bool, live: bool = False) -> list[Method]:
     from dataclasses import replace
 
     from mockloop.config import DEFAULT_SETTINGS
 
     methods = [Method("mockloop", Analyzer(model))]
+    if live:
+        # The same audio both ways, so any difference is streaming's own.
+        delay = LIVE_ENTER_DELAY_S
+        methods.append(Method("mockloop, file ending in room tone", methods[0].analyzer, enter_delay_s=delay))
+        methods.append(Method("mockloop live, same audio", methods[0].analyzer, live=True, enter_delay_s=delay))
     if baseline:
         plain_settings = replace(
             DEFAULT_SETTINGS,
@@ -215,11 +247,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", choices=["synthetic", "real"], default=None)
     parser.add_argument("--baseline", action="store_true", help="also measure plain faster-whisper")
     parser.add_argument("--model", default=None)
+    parser.add_argument("--live", action="store_true", help="also measure audio fed as if recorded live")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args(argv)
     results = {}
-    for method in make_methods(args.model, args.baseline):
+    for method in make_methods(args.model, args.baseline, args.live):
         entry = {}
         if args.only in (None, "synthetic") and args.synthetic.exists():
             entry["synthetic"] = score_synthetic(method, args.synthetic)

@@ -8,8 +8,10 @@ memory: no more than one window of decoded audio is held, however long the recor
 
 Live, that still leaves up to a whole window to transcribe after the candidate stops. So while
 the worker is idle, each time the speaker pauses it also transcribes the open chunk up to that
-pause ("looking ahead"). When the answer ends, the latest look-ahead is kept and only the audio
-after it is left, which is usually the silence before the candidate pressed Enter.
+pause ("looking ahead"). When the answer ends with the usual silence before Enter, the latest
+look-ahead already holds every word and nothing is left to transcribe. When the candidate spoke
+after it (Enter pressed mid-sentence), the open chunk is transcribed whole, exactly as a file
+would be, so streaming never changes the words.
 
 Chunks are cut on whole 10 ms hops, so the frame measurements of the chunks join into exactly the
 frames of the whole recording.
@@ -29,6 +31,7 @@ from mockloop.models import Word
 
 _HOP = 160
 _WINDOW_S = 0.025  # a frame's analysis window, as in acoustics
+_MAX_QUEUED_JOBS = 2
 
 
 @dataclass(frozen=True)
@@ -80,7 +83,9 @@ class StreamingTranscriber:
         self._pending: list[np.ndarray] = []
         self._pending_len = 0
         self._offset = 0  # samples already committed to chunks; the open chunk starts here
-        self._jobs: queue.Queue = queue.Queue()
+        # Bounded: a file decodes far faster than Whisper transcribes it, and an unbounded queue
+        # would end up holding the whole decoded recording. feed() waits for the worker instead.
+        self._jobs: queue.Queue = queue.Queue(maxsize=_MAX_QUEUED_JOBS)
         self._results: list[_Chunk] = []
         self._error: BaseException | None = None
         self._lock = threading.Lock()
@@ -116,16 +121,16 @@ class StreamingTranscriber:
                 samples = self._take_pending()
                 self._ahead_idle.wait()
                 ahead = self._ahead
-                if ahead is not None and ahead.offset == self._offset and ahead.length <= len(samples):
-                    # The look-ahead already covers the open chunk up to a pause: keep it.
+                if ahead is not None and ahead.offset == self._offset and ahead.length <= len(samples) and _silent_after(samples, ahead):
+                    # The look-ahead already covers every word of the open chunk: keep it, and
+                    # only measure the silence after it.
                     with self._lock:
                         self._results.append(ahead)
                     self._offset += ahead.length
                     samples = samples[ahead.length :]
                     if samples.size:
-                        threshold = speech_threshold_db(*levels(ahead.frames.energy_db))
-                        self._submit(samples, threshold)
-                elif samples.size:
+                        self._submit(samples, transcribe=False)
+                else:  # speech after the last look-ahead: transcribe the open chunk whole, as a file is
                     self._submit(samples)
             self._jobs.put(None)
         self._worker.join()
@@ -163,8 +168,8 @@ class StreamingTranscriber:
         self._pending_len = len(rest)
         self._ahead_asked_len = 0
 
-    def _submit(self, samples: np.ndarray, threshold_db: float | None = None) -> None:
-        self._jobs.put(("chunk", self._offset, samples, threshold_db))
+    def _submit(self, samples: np.ndarray, transcribe: bool = True) -> None:
+        self._jobs.put(("chunk", self._offset, samples, transcribe))
         self._offset += len(samples)
 
     def _maybe_look_ahead(self) -> None:
@@ -181,7 +186,7 @@ class StreamingTranscriber:
             return
         self._ahead_asked_len = self._pending_len
         self._ahead_idle.clear()
-        self._jobs.put(("ahead", self._offset, samples[:end], None))
+        self._jobs.put(("ahead", self._offset, samples[:end], True))
 
     # --- worker side -------------------------------------------------------------------------
 
@@ -191,10 +196,10 @@ class StreamingTranscriber:
             if job is None:
                 self._jobs.task_done()
                 return
-            kind, offset, samples, threshold_db = job
+            kind, offset, samples, transcribe = job
             try:
                 if self._error is None:
-                    chunk = self._run(offset, samples, threshold_db)
+                    chunk = self._run(offset, samples, transcribe)
                     if kind == "chunk":
                         with self._lock:
                             self._results.append(chunk)
@@ -208,28 +213,31 @@ class StreamingTranscriber:
                     self._ahead_idle.set()
                 self._jobs.task_done()
 
-    def _run(self, offset: int, samples: np.ndarray, threshold_db: float | None) -> _Chunk:
+    def _run(self, offset: int, samples: np.ndarray, transcribe: bool) -> _Chunk:
         frames = measure_raw(samples)
-        sound_end_s = _sound_end_s(frames, threshold_db)
+        sound_end_s = _sound_end_s(frames) if transcribe else None
         words = self._transcribe(samples, offset / SAMPLE_RATE, sound_end_s) if sound_end_s is not None else []
         return _Chunk(offset, len(samples), words, frames)
 
 
-def _sound_end_s(frames: RawFrames, threshold_db: float | None = None) -> float | None:
+def _sound_end_s(frames: RawFrames) -> float | None:
     """Where the chunk's last sound ends, in seconds into it; None when it holds no speech at all.
 
     Whisper is skipped on a chunk with no sound (it would only invent words there), and told
-    where the sound ends so it stops once its words get there. A short tail has too few frames to
-    judge its own levels, so ``threshold_db`` may come from the audio before it.
+    where the sound ends so it stops once its words get there.
     """
     if frames.energy_db.size == 0:
         return None
-    if threshold_db is not None:  # a tail judged against the level of the speech before it
-        return _last_loud_s(frames.energy_db, threshold_db)
     floor, level = levels(frames.energy_db)
     if not has_speech(floor, level):
         return None
     return _last_loud_s(frames.energy_db, speech_threshold_db(floor, level))
+
+
+def _silent_after(open_chunk: np.ndarray, ahead: _Chunk) -> bool:
+    """True when nothing in ``open_chunk`` after the look-ahead is as loud as its speech."""
+    threshold = speech_threshold_db(*levels(ahead.frames.energy_db))
+    return _last_loud_s(_hop_levels_db(open_chunk[ahead.length :]), threshold) is None
 
 
 def _last_loud_s(energy_db: np.ndarray, threshold_db: float) -> float | None:
