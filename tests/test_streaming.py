@@ -14,6 +14,7 @@ import pytest
 
 from mockloop import acoustics
 from mockloop.audio import SAMPLE_RATE, iter_audio_blocks, load_audio
+from mockloop.eval import feed_as_if_live
 from mockloop.stream import StreamingTranscriber, StreamSettings, To16kMono, _cut_point
 from mockloop.tokens import normalise
 
@@ -155,13 +156,6 @@ class CountingTranscribe:
     def __call__(self, samples, offset_s, sound_end_s):
         self.calls.append((offset_s, len(samples) / SAMPLE_RATE))
         return self._transcribe(samples, offset_s, sound_end_s)
-
-
-def feed_as_if_live(streamer: StreamingTranscriber, samples: np.ndarray) -> None:
-    """100 ms blocks, each fed once the worker is idle, as it is during a real-time recording."""
-    for start in range(0, len(samples), 1600):
-        streamer.wait_idle()
-        streamer.feed(samples[start : start + 1600])
 
 
 def test_live_answer_ending_in_silence_needs_no_whisper_call_when_it_ends(analyzer):

@@ -72,9 +72,7 @@ class Method:
             samples = np.concatenate([samples, room_tone(samples, self.enter_delay_s)])
         if self.live:
             streamer = self.analyzer.start_stream(live=True)
-            for start in range(0, len(samples), LIVE_BLOCK):
-                streamer.wait_idle()  # in real time the worker keeps up: idle at every block
-                streamer.feed(samples[start : start + LIVE_BLOCK])
+            feed_as_if_live(streamer, samples)
             transcript, features = self.analyzer.finish_stream(streamer)
         else:
             transcript, features = self.analyzer.transcribe_samples(samples)
@@ -82,6 +80,13 @@ class Method:
 
         delivery = measure_delivery(transcript, features, self.analyzer.settings)
         return transcript.words, delivery.fillers, delivery.pauses
+
+
+def feed_as_if_live(streamer, samples: np.ndarray) -> None:
+    """Feed 100 ms blocks, each once the worker is idle: in real time the worker keeps up."""
+    for start in range(0, len(samples), LIVE_BLOCK):
+        streamer.wait_idle()
+        streamer.feed(samples[start : start + LIVE_BLOCK])
 
 
 def room_tone(samples: np.ndarray, seconds: float) -> np.ndarray:

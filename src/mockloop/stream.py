@@ -89,7 +89,7 @@ class StreamingTranscriber:
         self._results: list[_Chunk] = []
         self._error: BaseException | None = None
         self._lock = threading.Lock()
-        self._ahead: _Chunk | None = None  # latest look-ahead over the open chunk
+        self._ahead: _Chunk | None = None  # latest look-ahead; a prefix of the open chunk while its offset is current
         self._ahead_idle = threading.Event()  # set while no look-ahead is in flight
         self._ahead_idle.set()
         self._ahead_asked_len = 0  # open-chunk length at the last look-ahead request
@@ -121,7 +121,7 @@ class StreamingTranscriber:
                 samples = self._take_pending()
                 self._ahead_idle.wait()
                 ahead = self._ahead
-                if ahead is not None and ahead.offset == self._offset and ahead.length <= len(samples) and _silent_after(samples, ahead):
+                if ahead is not None and ahead.offset == self._offset and _silent_after(samples, ahead):
                     # The look-ahead already covers every word of the open chunk: keep it, and
                     # only measure the silence after it.
                     with self._lock:
