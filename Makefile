@@ -14,7 +14,7 @@ setup:
 
 eval:
 	@scripts/setup.sh demo
-	.venv/bin/python -m mockloop.eval --baseline
+	.venv/bin/python -m mockloop.analysis.eval --baseline
 
 fixtures:
 	@scripts/setup.sh demo

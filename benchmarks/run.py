@@ -107,7 +107,7 @@ def live_answer(analyzer, path: Path, speed: float, folder: Path) -> tuple[float
     """
     from mockloop.audio_io.recorder import Recorder
     from mockloop.audio_io.sources import FileSource
-    from mockloop.stream import LiveStream
+    from mockloop.interview.live_feed import LiveStream
 
     recorded = folder / f"recorded_{path.stem}.wav"
     recorder = Recorder(recorded, FileSource(path, speed=speed), time_limit_s=None)
@@ -190,8 +190,8 @@ def main() -> int:
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
 
-    from mockloop.pipeline import Analyzer
-    from mockloop.transcribe import cached_model_names, embedded_model_dir
+    from mockloop.analysis.pipeline import Analyzer
+    from mockloop.analysis.transcribe import cached_model_names, embedded_model_dir
 
     results: dict = {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",

@@ -96,7 +96,7 @@ def cli():
 @pytest.fixture(scope="session")
 def analyzer():
     """One Analyzer with the embedded tiny.en model, loaded once for the whole run."""
-    from mockloop.pipeline import Analyzer
+    from mockloop.analysis.pipeline import Analyzer
 
     instance = Analyzer()
     instance.load()

@@ -1,6 +1,6 @@
 """Accuracy of fillers and pauses against ground truth, with the real tiny.en model.
 
-These are the issue's targets, measured by the same code as `python -m mockloop.eval`:
+These are the issue's targets, measured by the same code as `python -m mockloop.analysis.eval`:
 - synthetic espeak-ng answers with fillers and silences at known times (audio_fixtures/synthetic);
 - real recordings with verbatim transcripts (../shared/audio, Montreal Forced Aligner test data,
   MIT; jfk.wav from whisper.cpp, MIT).
@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from mockloop.eval import Method, score_real, score_synthetic
-from mockloop.pipeline import Analyzer
+from mockloop.analysis.eval import Method, score_real, score_synthetic
+from mockloop.analysis.pipeline import Analyzer
 
 REPO = Path(__file__).resolve().parent.parent
 SYNTHETIC = REPO / "audio_fixtures" / "synthetic"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from mockloop.fillers import DISCOURSE, FILLED_PAUSE, canonical_filled_pause, find_fillers
+from mockloop.analysis.fillers import DISCOURSE, FILLED_PAUSE, canonical_filled_pause, find_fillers
 from mockloop.models import Word
 
 FP, DM = FILLED_PAUSE, DISCOURSE

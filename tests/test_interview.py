@@ -19,7 +19,7 @@ import pytest
 import soundfile as sf
 
 from mockloop.errors import InputError
-from mockloop.interview import (
+from mockloop.interview.loop import (
     Interview,
     InterviewInterrupted,
     InterviewSettings,
@@ -30,7 +30,7 @@ from mockloop.interview import (
 )
 from mockloop.models import Analysis, ContentResult, DeliveryMetrics, RubricVerdict, Scorecard, Transcript
 from mockloop.sessions import SessionStorageError, SessionStore
-from mockloop.tts import Speaker
+from mockloop.audio_io.voice import Speaker
 
 RUBRIC = ("clarifies_requirements", "sizes_the_load", "plans_failures", "names_owners")
 

@@ -20,7 +20,7 @@ import pytest
 import soundfile as sf
 
 pytest.importorskip("mockloop.content.prompts", reason="the prompt bank (mockloop.content.prompts) is not in this tree yet")
-pytest.importorskip("mockloop.pipeline")
+pytest.importorskip("mockloop.analysis.pipeline")
 
 from pulse import pulse_server  # noqa: E402,F401  (pulse_server is a fixture)
 

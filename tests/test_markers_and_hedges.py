@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mockloop.markers import find_decision_markers, find_hedges, longest_stretch_without_marker
+from mockloop.analysis.markers import find_decision_markers, find_hedges, longest_stretch_without_marker
 from mockloop.models import PhraseHit, Word
 
 

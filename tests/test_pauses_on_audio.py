@@ -13,11 +13,11 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from mockloop import acoustics
-from mockloop.audio import SAMPLE_RATE
+from mockloop.analysis import acoustics
+from mockloop.analysis.decode import SAMPLE_RATE
 from mockloop.config import PauseSettings
 from mockloop.models import Word
-from mockloop.pauses import find_pauses
+from mockloop.analysis.pauses import find_pauses
 
 CHECKED_S = 0.5  # pauses this long are checked one by one
 BOUNDARY_TOL_S = 0.040

@@ -12,11 +12,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mockloop import acoustics
-from mockloop.audio import SAMPLE_RATE, iter_audio_blocks, load_audio
-from mockloop.eval import feed_as_if_live
-from mockloop.stream import StreamingTranscriber, StreamSettings, To16kMono, _cut_point
-from mockloop.tokens import normalise
+from mockloop.analysis import acoustics
+from mockloop.analysis.decode import SAMPLE_RATE, iter_audio_blocks, load_audio
+from mockloop.analysis.eval import feed_as_if_live
+from mockloop.analysis.stream import StreamingTranscriber, StreamSettings, _cut_point
+from mockloop.interview.live_feed import To16kMono
+from mockloop.analysis.tokens import normalise
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "audio_fixtures" / "sample_answer.flac"

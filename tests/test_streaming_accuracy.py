@@ -1,6 +1,6 @@
 """Streaming a live answer must not cost accuracy.
 
-The eval's filler and pause measures (`python -m mockloop.eval --live`) on the same audio two
+The eval's filler and pause measures (`python -m mockloop.analysis.eval --live`) on the same audio two
 ways: analysed as a file, and fed in 100 ms blocks as the microphone delivers it, transcribed
 ahead at pauses. Each recording ends with a second of room tone, as a live answer does before
 Enter. Whisper's words can change a little with where its input ends, so "no drop" allows the
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from mockloop.eval import LIVE_ENTER_DELAY_S, Method, score_real, score_synthetic
+from mockloop.analysis.eval import LIVE_ENTER_DELAY_S, Method, score_real, score_synthetic
 
 REPO = Path(__file__).resolve().parent.parent
 SYNTHETIC = REPO / "audio_fixtures" / "synthetic"

@@ -16,7 +16,7 @@ import soundfile as sf
 
 from mockloop.audio_io import MicrophoneSource, Recorder
 from mockloop.errors import InputError
-from mockloop.tts import Speaker
+from mockloop.audio_io.voice import Speaker
 from pulse import alignment, pulse_server  # noqa: F401  (pulse_server is a fixture)
 
 QUESTION = "Design a notification system that reaches one hundred million users."
@@ -85,7 +85,7 @@ def test_the_spoken_question_comes_out_of_the_speaker(pulse_server, tmp_path):
 @pytest.mark.audio_io
 def test_without_a_speaker_the_question_is_still_rendered_and_shown(tmp_path):
     script = (
-        "from mockloop.tts import Speaker\n"
+        "from mockloop.audio_io.voice import Speaker\n"
         f"u = Speaker().speak('Hello there.', save_to={str(tmp_path / 'q.wav')!r})\n"
         "print(u.played, u.audio_path is not None)\nprint(u.warning)\n"
     )

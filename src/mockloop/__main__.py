@@ -1,3 +1,3 @@
-from mockloop.cli import main
+from mockloop.cli.app import main
 
 main()

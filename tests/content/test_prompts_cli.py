@@ -3,7 +3,7 @@
 import typer
 from typer.testing import CliRunner
 
-from mockloop.cli_prompts import register
+from mockloop.cli.prompts import register
 from mockloop.content import UnknownKindError, UnknownPromptError
 from mockloop.content.errors import UnknownCompanyError
 

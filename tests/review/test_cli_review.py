@@ -6,7 +6,7 @@ import re
 import pytest
 from typer.testing import CliRunner
 
-from mockloop.cli import app
+from mockloop.cli.app import app
 
 
 @pytest.fixture
@@ -89,7 +89,7 @@ def test_export_as_json_and_markdown(run, make_session):
 
 
 def test_delete_needs_yes_without_a_terminal_and_then_removes_the_folder(store, make_session):
-    from mockloop.cli_review import delete
+    from mockloop.cli.review import delete
     from mockloop.errors import InputError
 
     session = make_session()

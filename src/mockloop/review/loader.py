@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from mockloop.contract import SCHEMA as ANALYSIS_SCHEMA
+from mockloop.analysis.contract import SCHEMA as ANALYSIS_SCHEMA
 from mockloop.errors import InputError, MockloopError
 from mockloop.sessions import MANIFEST, SESSION_SCHEMA, SessionRecord, SessionStore, check_session_id
 

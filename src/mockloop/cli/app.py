@@ -74,8 +74,8 @@ def analyze(
             raise MockloopError("--judge llm works on one file at a time")
         _analyze_folder(path, jobs, configured_model(model), kind.value if kind else None, prompt_id, as_json)
         return
-    from mockloop.contract import analysis_to_dict
-    from mockloop.pipeline import Analyzer
+    from mockloop.analysis.contract import analysis_to_dict
+    from mockloop.analysis.pipeline import Analyzer
 
     prompt = None
     if prompt_id:
@@ -95,7 +95,7 @@ def analyze(
     if as_json:
         sys.stdout.write(json.dumps(analysis_to_dict(analysis), ensure_ascii=False) + "\n")
     else:
-        from mockloop.report import render_analysis
+        from mockloop.cli.scorecard_view import render_analysis
 
         render_analysis(analysis, Console())
 
@@ -104,8 +104,8 @@ def _analyze_folder(folder: Path, jobs: int, model, kind, prompt_id, as_json: bo
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
-    from mockloop.batch import analyze_folder, answer_files
-    from mockloop.transcribe import resolve_model
+    from mockloop.analysis.batch import analyze_folder, answer_files
+    from mockloop.analysis.transcribe import resolve_model
 
     resolve_model(model)  # a bad --model fails once, here, not in every worker
     if prompt_id:
@@ -165,7 +165,7 @@ def models():
     from rich.table import Table
 
     from mockloop.config import configured_model
-    from mockloop.transcribe import EMBEDDED_MODEL_NAME, cached_model_names, embedded_model_dir, known_model_names
+    from mockloop.analysis.transcribe import EMBEDDED_MODEL_NAME, cached_model_names, embedded_model_dir, known_model_names
 
     chosen = configured_model(None)
     cached = set(cached_model_names())
@@ -188,7 +188,7 @@ def _register_optional_commands() -> None:
     """Commands from the content and interview modules register themselves on the app."""
     import importlib
 
-    for module_name in ("mockloop.cli_prompts", "mockloop.cli_interview", "mockloop.cli_review"):
+    for module_name in ("mockloop.cli.prompts", "mockloop.cli.interview", "mockloop.cli.review"):
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as exc:

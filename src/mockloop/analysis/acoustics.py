@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mockloop.audio import SAMPLE_RATE
+from mockloop.analysis.decode import SAMPLE_RATE
 
 HOP_S = 0.010
 _HOP = int(SAMPLE_RATE * HOP_S)  # 160 samples

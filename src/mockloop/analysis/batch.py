@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterator
 
-from mockloop.audio import AUDIO_EXTENSIONS, TEXT_EXTENSIONS
+from mockloop.analysis.decode import AUDIO_EXTENSIONS, TEXT_EXTENSIONS
 from mockloop.errors import InputError, MockloopError
 
 _worker_analyzer = None
@@ -39,7 +39,7 @@ def answer_files(folder: Path) -> list[Path]:
 def _init_worker(model: str | None, cpu_threads: int, kind: str | None, prompt_id: str | None) -> None:
     global _worker_analyzer, _worker_options
     from mockloop.config import DEFAULT_SETTINGS
-    from mockloop.pipeline import Analyzer
+    from mockloop.analysis.pipeline import Analyzer
 
     settings = replace(DEFAULT_SETTINGS, transcribe=replace(DEFAULT_SETTINGS.transcribe, cpu_threads=cpu_threads))
     _worker_analyzer = Analyzer(model, settings)
@@ -53,7 +53,7 @@ def _init_worker(model: str | None, cpu_threads: int, kind: str | None, prompt_i
 
 
 def _analyze_one(path: str) -> tuple[str, dict | None, str | None]:
-    from mockloop.contract import analysis_to_dict
+    from mockloop.analysis.contract import analysis_to_dict
 
     try:
         analysis = _worker_analyzer.analyze_file(Path(path), **_worker_options)

@@ -1,8 +1,8 @@
 """The review commands: ``replay``, ``report``, ``history``, ``compare``, ``export``, ``delete``.
 
-``register(app)`` adds them to the main Typer app (``mockloop.cli`` calls it). Each command opens
+``register(app)`` adds them to the main Typer app (``mockloop.cli.app`` calls it). Each command opens
 sessions through ``mockloop.review.loader``, which turns a bad id, a damaged folder or an old
-schema into a one-line MockloopError that ``mockloop.cli.main`` prints. Only ``delete`` changes
+schema into a one-line MockloopError that ``mockloop.cli.app.main`` prints. Only ``delete`` changes
 anything in the sessions folder (besides the disposable index).
 """
 

@@ -14,7 +14,7 @@ also feeds every recording in 100 ms blocks as the microphone does, ending with 
 tone before Enter, with the look-ahead at pauses that a live answer gets: streaming must lose
 nothing.
 
-Usage: python -m mockloop.eval [--synthetic DIR] [--real DIR] [--baseline] [--live] [--model M] [--json]
+Usage: python -m mockloop.analysis.eval [--synthetic DIR] [--real DIR] [--baseline] [--live] [--model M] [--json]
 """
 
 from __future__ import annotations
@@ -28,11 +28,11 @@ from pathlib import Path
 
 import numpy as np
 
-from mockloop.audio import load_audio
-from mockloop.fillers import FILLED_PAUSE, canonical_filled_pause, find_fillers
+from mockloop.analysis.decode import load_audio
+from mockloop.analysis.fillers import FILLED_PAUSE, canonical_filled_pause, find_fillers
 from mockloop.models import Filler, Pause, Word
-from mockloop.pipeline import Analyzer
-from mockloop.tokens import normalise
+from mockloop.analysis.pipeline import Analyzer
+from mockloop.analysis.tokens import normalise
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_SYNTHETIC = REPO / "audio_fixtures" / "synthetic"
@@ -76,7 +76,7 @@ class Method:
             transcript, features = self.analyzer.finish_stream(streamer)
         else:
             transcript, features = self.analyzer.transcribe_samples(samples)
-        from mockloop.delivery import measure_delivery
+        from mockloop.analysis.delivery import measure_delivery
 
         delivery = measure_delivery(transcript, features, self.analyzer.settings)
         return transcript.words, delivery.fillers, delivery.pauses
@@ -91,7 +91,7 @@ def feed_as_if_live(streamer, samples: np.ndarray) -> None:
 
 def room_tone(samples: np.ndarray, seconds: float) -> np.ndarray:
     """Noise at the recording's own floor: what the microphone hears while nobody speaks."""
-    from mockloop.acoustics import levels, measure_raw
+    from mockloop.analysis.acoustics import levels, measure_raw
 
     floor_db, _level = levels(measure_raw(samples).energy_db)
     rms = 10 ** (floor_db / 20)
@@ -246,7 +246,7 @@ def score_real(method: Method, folder: Path) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m mockloop.eval", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m mockloop.analysis.eval", description=__doc__.split("\n\n")[0])
     parser.add_argument("--synthetic", type=Path, default=DEFAULT_SYNTHETIC)
     parser.add_argument("--real", type=Path, default=DEFAULT_REAL)
     parser.add_argument("--only", choices=["synthetic", "real"], default=None)

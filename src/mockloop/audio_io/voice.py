@@ -138,7 +138,7 @@ class Speaker:
         request = {**request, "driver": self.driver}
         try:
             done = subprocess.run(
-                [sys.executable, "-c", "from mockloop.tts import _child_main; _child_main()"],
+                [sys.executable, "-c", "from mockloop.audio_io.voice import _child_main; _child_main()"],
                 input=json.dumps(request), capture_output=True, text=True, timeout=self.timeout_s,
                 env=_child_env(),
             )

@@ -7,13 +7,13 @@ so it tells fast-but-halting apart from slow-and-steady.
 
 from __future__ import annotations
 
-from mockloop.acoustics import HOP_S, FrameFeatures
+from mockloop.analysis.acoustics import HOP_S, FrameFeatures
 from mockloop.config import Settings
-from mockloop.fillers import FILLED_PAUSE, find_fillers
-from mockloop.markers import find_decision_markers, find_hedges, longest_stretch_without_marker
+from mockloop.analysis.fillers import FILLED_PAUSE, find_fillers
+from mockloop.analysis.markers import find_decision_markers, find_hedges, longest_stretch_without_marker
 from mockloop.models import DeliveryMetrics, Pause, Transcript
-from mockloop.pauses import find_pauses, sound_mask, speech_span
-from mockloop.tokens import tokenize
+from mockloop.analysis.pauses import find_pauses, sound_mask, speech_span
+from mockloop.analysis.tokens import tokenize
 
 
 def _per_minute(count: int, seconds: float | None) -> float | None:

@@ -18,11 +18,11 @@ from functools import lru_cache
 
 import numpy as np
 
-from mockloop.acoustics import HOP_S, FrameFeatures, runs
+from mockloop.analysis.acoustics import HOP_S, FrameFeatures, runs
 from mockloop.config import PauseSettings
 from mockloop.models import Filler, Word
-from mockloop.pauses import sound_mask
-from mockloop.tokens import Token, normalise, phrase_data, split_phrase, tokenize
+from mockloop.analysis.pauses import sound_mask
+from mockloop.analysis.tokens import Token, normalise, phrase_data, split_phrase, tokenize
 
 FILLED_PAUSE = "filled_pause"
 DISCOURSE = "discourse"

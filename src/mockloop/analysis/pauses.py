@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from mockloop.acoustics import HOP_S, FrameFeatures, runs
+from mockloop.analysis.acoustics import HOP_S, FrameFeatures, runs
 from mockloop.config import PauseSettings
 from mockloop.models import Pause, Word
 

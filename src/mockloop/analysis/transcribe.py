@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from mockloop.audio import SAMPLE_RATE
+from mockloop.analysis.decode import SAMPLE_RATE
 from mockloop.config import TranscribeSettings
 from mockloop.errors import ModelError
 from mockloop.models import Transcript, Word

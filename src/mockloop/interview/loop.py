@@ -152,8 +152,8 @@ class Interview:
         store: where the session is saved.
         view: what to show; the default shows nothing.
         analyzer: something with ``analyze_file(path, kind=, prompt=)``; by default a
-            ``mockloop.pipeline.Analyzer`` for ``settings.model``.
-        speaker: a ``mockloop.tts.Speaker``; by default one built from the settings.
+            ``mockloop.analysis.pipeline.Analyzer`` for ``settings.model``.
+        speaker: a ``mockloop.audio_io.voice.Speaker``; by default one built from the settings.
         probe_chooser: ``(prompt, content_result, n) -> list[str]``, the follow-ups for the
             probing style; by default ``mockloop.content.probes_for``.
     """
@@ -293,7 +293,7 @@ class Interview:
         return self._answer_files[min(index, len(self._answer_files)) - 1]
 
     def _prepare_speaker(self) -> None:
-        from mockloop.tts import Speaker, TTSUnavailable
+        from mockloop.audio_io.voice import Speaker, TTSUnavailable
 
         if self._speaker is None:
             self._speaker = Speaker(voice=self.settings.voice, rate=self.settings.rate, output_device=self.settings.output_device)
@@ -321,7 +321,7 @@ class Interview:
         def load():
             try:
                 if self._analyzer is None:
-                    from mockloop.pipeline import Analyzer
+                    from mockloop.analysis.pipeline import Analyzer
 
                     self._analyzer = Analyzer(model=self.settings.model)
                 if hasattr(self._analyzer, "load"):
@@ -337,7 +337,7 @@ class Interview:
         """Transcribe while the candidate talks, when the analyzer can stream (the real one can)."""
         if self._analyzer is not None and not hasattr(self._analyzer, "start_stream"):
             return None
-        from mockloop.stream import LiveStream
+        from mockloop.interview.live_feed import LiveStream
 
         def make_streamer():
             if self._analyzer_error is not None:
@@ -504,7 +504,7 @@ def scorecard_markdown(session: Session, analyses: dict[int, Any]) -> str:
 
 
 def _analysis_json(analysis) -> dict:
-    from mockloop.contract import analysis_to_dict
+    from mockloop.analysis.contract import analysis_to_dict
 
     return analysis_to_dict(analysis)
 

@@ -1,9 +1,9 @@
 """The ``interview``, ``devices`` and ``sessions`` commands, and the terminal view of an interview.
 
-``register(app)`` adds the commands to the main Typer app (``mockloop.cli`` calls it); errors
-reach the user through ``mockloop.cli.main``, which prints a MockloopError as one line and exits
+``register(app)`` adds the commands to the main Typer app (``mockloop.cli.app`` calls it); errors
+reach the user through ``mockloop.cli.app.main``, which prints a MockloopError as one line and exits
 with its code (130 for an interrupted interview). This is the only module of the interview
-feature that prints: the loop itself (``mockloop.interview``) reports through the
+feature that prints: the loop itself (``mockloop.interview.loop``) reports through the
 ``TerminalView`` defined here.
 
 Without a terminal (CI, a pipe) nothing waits for Enter and no live display is drawn: an answer
@@ -67,7 +67,7 @@ def interview(
 ) -> None:
     """Run a voice mock interview: hear a prompt, answer aloud, get a scorecard."""
     from mockloop.config import configured_model
-    from mockloop.interview import Interview, InterviewSettings, choose_prompt
+    from mockloop.interview.loop import Interview, InterviewSettings, choose_prompt
     from mockloop.sessions import SessionStore
 
     interactive = sys.stdin.isatty() and stdout.is_terminal
@@ -151,7 +151,7 @@ def _terminate_as_interrupt(signum, frame):
 class TerminalView:
     """Shows the interview: prompt, a live level meter and timer while recording, the scorecard.
 
-    Implements ``mockloop.interview.InterviewView``. The live display is drawn only on a
+    Implements ``mockloop.interview.loop.InterviewView``. The live display is drawn only on a
     terminal; otherwise one line marks the start and the end of each answer.
     """
 
@@ -214,7 +214,7 @@ class TerminalView:
         self.err.print(f"Scoring answer {index}...", highlight=False)
 
     def analysis_ready(self, index: int, analysis) -> None:
-        from mockloop.report import render_analysis
+        from mockloop.cli.scorecard_view import render_analysis
 
         render_analysis(analysis, self.out)
 
@@ -237,7 +237,7 @@ class TerminalView:
         self.out.print(f"Saved in {session.folder}")
 
     def _render(self, recorder) -> Group:
-        from mockloop.interview import phase_at
+        from mockloop.interview.loop import phase_at
 
         elapsed = recorder.elapsed_s
         level = recorder.level_dbfs

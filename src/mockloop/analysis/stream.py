@@ -25,8 +25,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mockloop.acoustics import RawFrames, has_speech, levels, measure_raw, runs, speech_threshold_db
-from mockloop.audio import SAMPLE_RATE
+from mockloop.analysis.acoustics import RawFrames, has_speech, levels, measure_raw, runs, speech_threshold_db
+from mockloop.analysis.decode import SAMPLE_RATE
 from mockloop.models import Word
 
 _HOP = 160
@@ -295,66 +295,3 @@ def _cut_point(samples: np.ndarray, settings: StreamSettings) -> int:
         return high * _HOP
     smooth = np.convolve(window, np.ones(10) / 10.0, mode="same")
     return (low + int(np.argmin(smooth))) * _HOP
-
-
-class To16kMono:
-    """Turn (frames, channels) float32 blocks at any rate into 16 kHz mono, block by block."""
-
-    def __init__(self, samplerate: int):
-        self.samplerate = int(samplerate)
-        self._resampler = None
-        if self.samplerate != SAMPLE_RATE:
-            import av
-
-            self._resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
-
-    def __call__(self, block: np.ndarray) -> np.ndarray:
-        block = np.asarray(block, dtype=np.float32)
-        mono = block.mean(axis=1) if block.ndim == 2 else block
-        if self._resampler is None:
-            return np.ascontiguousarray(mono, dtype=np.float32)
-        import av
-
-        frame = av.AudioFrame.from_ndarray(mono.reshape(1, -1), format="flt", layout="mono")
-        frame.sample_rate = self.samplerate
-        out = [f.to_ndarray().reshape(-1) for f in self._resampler.resample(frame)]
-        return np.concatenate(out).astype(np.float32) if out else np.zeros(0, dtype=np.float32)
-
-
-class LiveStream:
-    """Feeds a recorder's blocks into a StreamingTranscriber from a background thread.
-
-    Subscribe before the recording starts so no block is missed; the thread waits for the model
-    (which may still be loading while the prompt is spoken) and then catches up.
-    """
-
-    def __init__(self, blocks, samplerate: int, make_streamer, ready: threading.Event | None = None):
-        self._blocks = blocks
-        self._convert = To16kMono(samplerate)
-        self._make_streamer = make_streamer
-        self._ready = ready
-        self._streamer: StreamingTranscriber | None = None
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="mockloop-live-stream", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        try:
-            if self._ready is not None:
-                self._ready.wait()
-            self._streamer = self._make_streamer()
-            for block in self._blocks:
-                self._streamer.feed(self._convert(block))
-        except BaseException as exc:  # noqa: BLE001 - reported by streamer()
-            self._error = exc
-            for _ in self._blocks:  # keep draining so the recorder's queue does not grow
-                pass
-
-    def streamer(self) -> StreamingTranscriber:
-        """The fed streamer, once the recording has ended (call finish on it)."""
-        self._thread.join()
-        if self._error is not None:
-            if self._streamer is not None:
-                self._streamer.close()
-            raise self._error
-        return self._streamer

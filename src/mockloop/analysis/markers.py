@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from mockloop.fillers import filled_pause_spellings
+from mockloop.analysis.fillers import filled_pause_spellings
 from mockloop.models import PhraseHit, Word
-from mockloop.tokens import Token, find_phrases, phrase_data, tokenize
+from mockloop.analysis.tokens import Token, find_phrases, phrase_data, tokenize
 
 
 @lru_cache(maxsize=1)

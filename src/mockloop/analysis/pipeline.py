@@ -13,17 +13,17 @@ from pathlib import Path
 
 import numpy as np
 
-from mockloop import acoustics
-from mockloop.acoustics import HOP_S, FrameFeatures
-from mockloop.audio import check_input_path, iter_audio_blocks, read_transcript_text
+from mockloop.analysis import acoustics
+from mockloop.analysis.acoustics import HOP_S, FrameFeatures
+from mockloop.analysis.decode import check_input_path, iter_audio_blocks, read_transcript_text
 from mockloop.config import DEFAULT_SETTINGS, Settings
-from mockloop.delivery import measure_delivery
-from mockloop.fillers import canonical_filled_pause, verify_filled_pauses
+from mockloop.analysis.delivery import measure_delivery
+from mockloop.analysis.fillers import canonical_filled_pause, verify_filled_pauses
 from mockloop.models import Analysis, ContentResult, Transcript, Word
-from mockloop.pauses import sound_mask
-from mockloop.scorecard import build_scorecard
-from mockloop.stream import StreamingTranscriber, StreamSettings
-from mockloop.transcribe import Transcriber
+from mockloop.analysis.pauses import sound_mask
+from mockloop.analysis.scorecard import build_scorecard
+from mockloop.analysis.stream import StreamingTranscriber, StreamSettings
+from mockloop.analysis.transcribe import Transcriber
 
 DEFAULT_KIND = "system_design"
 _SILENT_LEVEL_DBFS = -65.0  # a recording whose loud part is quieter than this is silence
