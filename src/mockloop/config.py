@@ -20,8 +20,17 @@ from mockloop.errors import MockloopError
 class PauseSettings:
     min_pause_s: float = 0.25  # shortest silence reported as a pause (fluency research uses 200-250 ms)
     long_pause_s: float = 2.0  # pauses at least this long are "long" in reports and tips
-    frame_ms: float = 10.0
     min_voiced_ms: float = 40.0  # shorter sound bursts inside a pause (clicks) do not split it
+
+
+@dataclass(frozen=True)
+class SpeechLevelSettings:
+    """Levels that split a recording into sound and silence (see analysis.frames)."""
+
+    threshold_min_above_floor_db: float = 8.0  # the sound threshold is at least this far above the noise floor
+    threshold_fraction: float = 0.25  # ...and this fraction of the way from the floor to the speech level
+    min_speech_dynamic_db: float = 10.0  # a stretch whose loud part is less above its floor holds no speech
+    silent_level_dbfs: float = -65.0  # a recording whose loud part is quieter than this is silence
 
 
 @dataclass(frozen=True)

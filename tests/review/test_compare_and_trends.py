@@ -1,5 +1,6 @@
 """Progress is the same few numbers per session; compare says which way each one moved."""
 
+from mockloop.config import DEFAULT_SETTINGS
 from mockloop.review.compare import compare
 from mockloop.review.loader import open_session
 from mockloop.review.metrics import session_metrics, verdict
@@ -17,6 +18,13 @@ def test_fewer_fillers_is_better_more_markers_is_better_and_pace_aims_at_a_range
     assert verdict("words_per_minute", 190, 150) == "improved"
     assert verdict("words_per_minute", 140, 150) == "same"  # both inside the comfortable range
     assert verdict("content_score", None, 60) == "-"
+
+
+def test_compare_judges_pace_against_the_scorecards_target_band():
+    band = DEFAULT_SETTINGS.delivery
+    assert verdict("words_per_minute", band.target_wpm_low, band.target_wpm_high) == "same"
+    assert verdict("words_per_minute", band.target_wpm_low - 10, band.target_wpm_low) == "improved"
+    assert verdict("words_per_minute", band.target_wpm_high, band.target_wpm_high + 10) == "regressed"
 
 
 def test_compare_lists_what_improved_and_what_regressed(store, make_session, better_take):

@@ -12,11 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mockloop.analysis.decode import SAMPLE_RATE
-
-HOP_S = 0.010
-_HOP = int(SAMPLE_RATE * HOP_S)  # 160 samples
-_WIN = 400  # 25 ms analysis window
+from mockloop.analysis import frames
+from mockloop.analysis.frames import HOP_S, HOP_SAMPLES, SAMPLE_RATE, WINDOW_SAMPLES
 _NFFT = 512
 _BLOCK_FRAMES = 1000  # 10 s of frames per vectorised block: its FFT temporaries are about 25 MB
 _MIN_PITCH_HZ, _MAX_PITCH_HZ = 70.0, 400.0
@@ -25,7 +22,7 @@ _N_BANDS = 24
 
 @dataclass
 class FrameFeatures:
-    """Per-frame measurements; frame i covers [i*HOP_S, i*HOP_S + 25 ms)."""
+    """Per-frame measurements on the grid of analysis.frames: frame i covers [i*HOP_S, i*HOP_S + WINDOW_S)."""
 
     energy_db: np.ndarray  # frame RMS in dBFS
     voicing: np.ndarray  # 0..1, height of the normalised autocorrelation peak in the pitch range
@@ -38,33 +35,16 @@ class FrameFeatures:
     def n_frames(self) -> int:
         return len(self.energy_db)
 
-    def time_of(self, frame: int) -> float:
-        return frame * HOP_S
-
     def frame_at(self, seconds: float) -> int:
         return int(np.clip(round(seconds / HOP_S), 0, max(self.n_frames - 1, 0)))
 
     def speech_threshold_db(self) -> float:
-        return speech_threshold_db(self.noise_floor_db, self.speech_level_db)
+        """This recording's sound/silence threshold (frames.speech_threshold_db)."""
+        return frames.speech_threshold_db(self.noise_floor_db, self.speech_level_db)
 
-    def has_speech(self) -> bool:
-        return has_speech(self.noise_floor_db, self.speech_level_db)
-
-
-MIN_SPEECH_DYNAMIC_DB = 10.0  # a recording whose loud part is less above its floor holds no speech
-
-
-def speech_threshold_db(noise_floor_db: float, speech_level_db: float) -> float:
-    """Frames above this are sound; below it, silence.
-
-    Sits a quarter of the way from the noise floor to the speech level, at least 8 dB above the
-    floor: breath noise and room tone stay below, the quiet tail of a word stays above.
-    """
-    return noise_floor_db + max(8.0, 0.25 * (speech_level_db - noise_floor_db))
-
-
-def has_speech(noise_floor_db: float, speech_level_db: float) -> bool:
-    return speech_level_db - noise_floor_db >= MIN_SPEECH_DYNAMIC_DB
+    def holds_speech(self) -> bool:
+        """Whether the recording has speech to keep words for (frames.recording_holds_speech)."""
+        return frames.recording_holds_speech(self.noise_floor_db, self.speech_level_db)
 
 
 def _mel_band_matrix() -> np.ndarray:
@@ -87,32 +67,32 @@ def _mel_band_matrix() -> np.ndarray:
 
 
 _BANDS = _mel_band_matrix()
-_WINDOW = np.hanning(_WIN).astype(np.float32)
+_HANN = np.hanning(WINDOW_SAMPLES).astype(np.float32)
 
 
-def _frames(samples: np.ndarray) -> np.ndarray:
-    n_frames = max(0, 1 + (len(samples) - _WIN) // _HOP) if len(samples) >= _WIN else 0
+def _windows(samples: np.ndarray) -> np.ndarray:
+    n_frames = max(0, 1 + (len(samples) - WINDOW_SAMPLES) // HOP_SAMPLES) if len(samples) >= WINDOW_SAMPLES else 0
     if n_frames == 0:
-        return np.zeros((0, _WIN), dtype=np.float32)
-    shape = (n_frames, _WIN)
-    strides = (samples.strides[0] * _HOP, samples.strides[0])
+        return np.zeros((0, WINDOW_SAMPLES), dtype=np.float32)
+    shape = (n_frames, WINDOW_SAMPLES)
+    strides = (samples.strides[0] * HOP_SAMPLES, samples.strides[0])
     return np.lib.stride_tricks.as_strided(samples, shape=shape, strides=strides)
 
 
-def _block_features(frames: np.ndarray):
-    rms = np.sqrt(np.mean(frames.astype(np.float64) ** 2, axis=1))
+def _block_features(windows: np.ndarray):
+    rms = np.sqrt(np.mean(windows.astype(np.float64) ** 2, axis=1))
     energy_db = 20.0 * np.log10(rms + 1e-7)
-    windowed = frames * _WINDOW
+    windowed = windows * _HANN
     spectrum = np.abs(np.fft.rfft(windowed, n=_NFFT, axis=1)) ** 2
     band_db = 10.0 * np.log10(spectrum @ _BANDS + 1e-10).astype(np.float32)
     # Autocorrelation through the power spectrum (Wiener-Khinchin), normalised by lag 0.
-    centred = frames - frames.mean(axis=1, keepdims=True)
+    centred = windows - windows.mean(axis=1, keepdims=True)
     power = np.abs(np.fft.rfft(centred, n=2 * _NFFT, axis=1)) ** 2
     autocorr = np.fft.irfft(power, axis=1)[:, :_NFFT]
     autocorr /= autocorr[:, :1] + 1e-12
     # Correct the bias of the finite window so long lags are not penalised.
     lags = np.arange(_NFFT)
-    bias = np.clip((_WIN - lags) / _WIN, 1e-3, None)
+    bias = np.clip((WINDOW_SAMPLES - lags) / WINDOW_SAMPLES, 1e-3, None)
     autocorr = autocorr / bias
     low_lag = int(SAMPLE_RATE / _MAX_PITCH_HZ)
     high_lag = int(SAMPLE_RATE / _MIN_PITCH_HZ)
@@ -143,7 +123,7 @@ def measure_raw(samples: np.ndarray) -> RawFrames:
     chunks cut at hop boundaries join into exactly the frames of the whole recording's timeline.
     """
     samples = np.ascontiguousarray(samples, dtype=np.float32)
-    all_frames = _frames(samples)
+    all_frames = _windows(samples)
     energy, voicing, pitch, change = [], [], [], []
     previous_bands = None
     for i in range(0, len(all_frames), _BLOCK_FRAMES):
@@ -156,7 +136,7 @@ def measure_raw(samples: np.ndarray) -> RawFrames:
         energy.append(e)
         voicing.append(v.astype(np.float32))
         pitch.append(p.astype(np.float32))
-    target = len(samples) // _HOP
+    target = len(samples) // HOP_SAMPLES
     raw = RawFrames(*(np.concatenate(parts) if parts else np.zeros(0, dtype=np.float32) for parts in (energy, voicing, pitch, change)))
     return _pad_frames(raw, target)
 

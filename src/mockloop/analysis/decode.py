@@ -12,9 +12,9 @@ from typing import Iterator
 
 import numpy as np
 
+from mockloop.analysis.frames import SAMPLE_RATE  # the rate of the one frame grid
 from mockloop.errors import InputError
 
-SAMPLE_RATE = 16000
 AUDIO_EXTENSIONS = (".wav", ".flac", ".mp3", ".m4a", ".ogg", ".oga", ".opus", ".webm", ".mp4", ".aac")
 TEXT_EXTENSIONS = (".txt",)
 

@@ -7,7 +7,8 @@ so it tells fast-but-halting apart from slow-and-steady.
 
 from __future__ import annotations
 
-from mockloop.analysis.acoustics import HOP_S, FrameFeatures
+from mockloop.analysis.acoustics import FrameFeatures
+from mockloop.analysis.frames import HOP_S
 from mockloop.config import Settings
 from mockloop.analysis.fillers import FILLED_PAUSE, find_fillers
 from mockloop.analysis.markers import find_decision_markers, find_hedges, longest_stretch_without_marker

@@ -18,7 +18,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from mockloop.analysis.acoustics import HOP_S, FrameFeatures, runs
+from mockloop.analysis.acoustics import FrameFeatures, runs
+from mockloop.analysis.frames import HOP_S
 from mockloop.config import PauseSettings
 from mockloop.models import Filler, Word
 from mockloop.analysis.pauses import sound_mask

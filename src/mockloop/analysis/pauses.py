@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from mockloop.analysis.acoustics import HOP_S, FrameFeatures, runs
+from mockloop.analysis.acoustics import FrameFeatures, runs
+from mockloop.analysis.frames import FRAME_CENTRE_S, HOP_S
 from mockloop.config import PauseSettings
 from mockloop.models import Pause, Word
-
-_FRAME_CENTRE_S = 0.0125  # half of the 25 ms analysis window
 
 
 def sound_mask(features: FrameFeatures, settings: PauseSettings) -> np.ndarray:
@@ -66,8 +65,8 @@ def find_pauses(
     pauses = []
     for start, end in runs(~sound[first:last]):
         if end - start + 1e-9 >= min_frames:
-            t0 = (first + start) * HOP_S + _FRAME_CENTRE_S - HOP_S / 2
-            t1 = (first + end) * HOP_S + _FRAME_CENTRE_S - HOP_S / 2
+            t0 = (first + start) * HOP_S + FRAME_CENTRE_S - HOP_S / 2
+            t1 = (first + end) * HOP_S + FRAME_CENTRE_S - HOP_S / 2
             pauses.append(Pause(round(t0, 3), round(t1, 3)))
     return pauses
 

@@ -14,11 +14,12 @@ from pathlib import Path
 import numpy as np
 
 from mockloop.analysis import acoustics
-from mockloop.analysis.acoustics import HOP_S, FrameFeatures
+from mockloop.analysis.acoustics import FrameFeatures
 from mockloop.analysis.decode import check_input_path, iter_audio_blocks, read_transcript_text
 from mockloop.config import DEFAULT_SETTINGS, Settings
 from mockloop.analysis.delivery import measure_delivery
 from mockloop.analysis.fillers import canonical_filled_pause, verify_filled_pauses
+from mockloop.analysis.frames import HOP_S
 from mockloop.models import Analysis, ContentResult, Transcript, Word
 from mockloop.analysis.pauses import sound_mask
 from mockloop.analysis.scorecard import build_scorecard
@@ -26,15 +27,10 @@ from mockloop.analysis.stream import StreamingTranscriber, StreamSettings
 from mockloop.analysis.transcribe import Transcriber
 
 DEFAULT_KIND = "system_design"
-_SILENT_LEVEL_DBFS = -65.0  # a recording whose loud part is quieter than this is silence
 
 
 def words_from_text(text: str) -> list[Word]:
     return [Word(token) for token in text.split()]
-
-
-def has_speech(features: FrameFeatures) -> bool:
-    return features.has_speech() and features.speech_level_db > _SILENT_LEVEL_DBFS
 
 
 def drop_words_over_silence(words: list[Word], sound: np.ndarray) -> list[Word]:
@@ -127,7 +123,7 @@ class Analyzer:
         features = acoustics.assemble(result.frames)
         duration_s = round(result.duration_s, 3)
         words: list[Word] = []
-        if has_speech(features):
+        if features.holds_speech():
             sound = sound_mask(features, self.settings.pauses)
             words = drop_words_over_silence(result.words, sound)
             words = verify_filled_pauses(words, features)

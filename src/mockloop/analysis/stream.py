@@ -25,12 +25,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mockloop.analysis.acoustics import RawFrames, has_speech, levels, measure_raw, runs, speech_threshold_db
-from mockloop.analysis.decode import SAMPLE_RATE
+from mockloop.analysis.acoustics import RawFrames, levels, measure_raw, runs
+from mockloop.analysis.frames import HOP_SAMPLES as _HOP, SAMPLE_RATE, WINDOW_S as _WINDOW_S, speech_stands_out, speech_threshold_db
 from mockloop.models import Word
 
-_HOP = 160
-_WINDOW_S = 0.025  # a frame's analysis window, as in acoustics
 _MAX_QUEUED_JOBS = 2
 
 
@@ -229,7 +227,7 @@ def _sound_end_s(frames: RawFrames) -> float | None:
     if frames.energy_db.size == 0:
         return None
     floor, level = levels(frames.energy_db)
-    if not has_speech(floor, level):
+    if not speech_stands_out(floor, level):
         return None
     return _last_loud_s(frames.energy_db, speech_threshold_db(floor, level))
 
@@ -259,7 +257,7 @@ def _end_of_speech_before_pause(samples: np.ndarray, min_pause_s: float) -> int 
     """
     level_db = _hop_levels_db(samples)
     floor, level = levels(level_db)
-    if not has_speech(floor, level):
+    if not speech_stands_out(floor, level):
         return None
     loud = np.flatnonzero(level_db >= speech_threshold_db(floor, level))
     if loud.size == 0:
@@ -280,7 +278,7 @@ def _cut_point(samples: np.ndarray, settings: StreamSettings) -> int:
     level_db = _hop_levels_db(samples)
     high = min(len(level_db), int(settings.target_chunk_s * SAMPLE_RATE / _HOP))
     floor, level = levels(level_db)
-    if has_speech(floor, level):
+    if speech_stands_out(floor, level):
         quiet = level_db[:high] < speech_threshold_db(floor, level)
     else:  # no quiet stretch stands out: there is no pause to find
         quiet = np.zeros(high, dtype=bool)

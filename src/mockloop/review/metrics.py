@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Optional
 
+from mockloop.config import DEFAULT_SETTINGS, DeliverySettings
 from mockloop.review.loader import SessionView
 
 # name, label, which direction is better (+1 higher, -1 lower, 0 towards the target range)
@@ -21,7 +22,6 @@ METRICS = (
     ("content_score", "content score", +1),
     ("delivery_score", "delivery score", +1),
 )
-PACE_WPM = (130.0, 160.0)  # comfortable interview pace; further from it is worse
 
 
 @dataclass
@@ -85,6 +85,6 @@ def verdict(name: str, before: Optional[float], after: Optional[float]) -> str:
     return "improved" if (after - before) * direction > 0 else "regressed"
 
 
-def _distance_from_pace(wpm: float) -> float:
-    low, high = PACE_WPM
-    return max(0.0, low - wpm, wpm - high)
+def _distance_from_pace(wpm: float, settings: DeliverySettings = DEFAULT_SETTINGS.delivery) -> float:
+    """How far outside the configured target pace (the scorecard's band) ``wpm`` is."""
+    return max(0.0, settings.target_wpm_low - wpm, wpm - settings.target_wpm_high)
