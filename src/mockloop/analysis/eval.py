@@ -34,7 +34,7 @@ from mockloop.models import Filler, Pause, Word
 from mockloop.analysis.pipeline import Analyzer
 from mockloop.analysis.tokens import normalise
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]  # src/mockloop/analysis/eval.py -> the repository
 DEFAULT_SYNTHETIC = REPO / "audio_fixtures" / "synthetic"
 DEFAULT_REAL = REPO.parent / "shared" / "audio"
 EVAL_PAUSE_MIN_S = 0.5

@@ -158,7 +158,7 @@ class Speaker:
 
 def _child_env() -> dict:
     """Our environment, with this copy of mockloop importable even when it is not installed."""
-    package_parent = str(Path(__file__).resolve().parents[1])
+    package_parent = str(Path(__file__).resolve().parents[2])  # src/mockloop/audio_io/voice.py -> src
     paths = [package_parent, *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
     return {**os.environ, "PYTHONPATH": os.pathsep.join(dict.fromkeys(paths))}
 
