@@ -2,14 +2,60 @@
 
 This is a public interface (see the design note analysis-contract.md): fields may be added, never
 renamed or removed without bumping SCHEMA. Everything that leaves the process as JSON goes
-through analysis_to_dict, so the session files and the CLI can never drift apart.
+through analysis_to_dict, so the session files and the CLI can never drift apart, and
+analysis_to_dict passes its result through plain_json: the one place that turns numpy scalars and
+tuples into JSON types and refuses anything else, naming the field, before it can reach a file.
 """
 
 from __future__ import annotations
 
+import json
+import math
+from typing import Any
+
 from mockloop.models import Analysis
 
 SCHEMA = "mockloop.analysis/1"
+
+
+class ContractTypeError(TypeError):
+    """A value in the analysis has no JSON form; the message names where it is."""
+
+
+def plain_json(value: Any, path: str = "$") -> Any:
+    """``value`` as built-in JSON types only: dict (str keys), list, str, int, float, bool, None.
+
+    numpy scalars become their Python value (numpy's bool is not a bool, and json refuses it),
+    tuples become lists, and NaN or infinity (which json would write as invalid JSON) become None.
+    Any other type raises ContractTypeError with the path of the field, so a bad value is found
+    where it enters the contract, not as a crash in whoever writes the file.
+    """
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value) if math.isfinite(value) else None
+    if isinstance(value, dict):
+        result = {}
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise ContractTypeError(f"{path}: key {key!r} is a {type(key).__name__}, not a string")
+            result[key] = plain_json(item, f"{path}.{key}")
+        return result
+    if isinstance(value, (list, tuple)):
+        return [plain_json(item, f"{path}[{i}]") for i, item in enumerate(value)]
+    item = getattr(value, "item", None)  # numpy scalars (and 0-d arrays) without importing numpy
+    if callable(item) and getattr(value, "shape", None) == ():
+        converted = item()
+        if isinstance(converted, (bool, int, float, str)) or converted is None:
+            return plain_json(converted, path)
+    raise ContractTypeError(f"{path}: {type(value).__module__}.{type(value).__name__} has no JSON form")
+
+
+def dumps(data: dict, indent: int | None = None) -> str:
+    """The JSON text of a contract dict (already plain_json); strict: no NaN, UTF-8 kept."""
+    return json.dumps(plain_json(data), ensure_ascii=False, indent=indent, allow_nan=False)
 
 
 def _r(value, digits=2):
@@ -17,6 +63,11 @@ def _r(value, digits=2):
 
 
 def analysis_to_dict(a: Analysis) -> dict:
+    """The contract dict of ``a``, built-in JSON types only (see plain_json)."""
+    return plain_json(_analysis_fields(a))
+
+
+def _analysis_fields(a: Analysis) -> dict:
     d = a.delivery
     content = {
         "rubric": [

@@ -74,7 +74,7 @@ def analyze(
             raise MockloopError("--judge llm works on one file at a time")
         _analyze_folder(path, jobs, configured_model(model), kind.value if kind else None, prompt_id, as_json)
         return
-    from mockloop.analysis.contract import analysis_to_dict
+    from mockloop.analysis.contract import analysis_to_dict, dumps
     from mockloop.analysis.pipeline import Analyzer
 
     prompt = None
@@ -93,7 +93,7 @@ def analyze(
             path, kind=kind.value if kind else None, prompt=prompt, judge=judge.value, llm_options=llm_options
         )
     if as_json:
-        sys.stdout.write(json.dumps(analysis_to_dict(analysis), ensure_ascii=False) + "\n")
+        sys.stdout.write(dumps(analysis_to_dict(analysis)) + "\n")
     else:
         from mockloop.cli.scorecard_view import render_analysis
 
@@ -101,6 +101,7 @@ def analyze(
 
 
 def _analyze_folder(folder: Path, jobs: int, model, kind, prompt_id, as_json: bool) -> None:
+    from mockloop.analysis.contract import dumps as contract_dumps
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
@@ -123,7 +124,7 @@ def _analyze_folder(folder: Path, jobs: int, model, kind, prompt_id, as_json: bo
             items.append(item)
             progress.update(task, advance=1, description=item.path.name)
             if as_json and item.result is not None:
-                sys.stdout.write(json.dumps(item.result, ensure_ascii=False) + "\n")
+                sys.stdout.write(contract_dumps(item.result) + "\n")
                 sys.stdout.flush()
     failed = [item for item in items if item.error]
     for item in failed:

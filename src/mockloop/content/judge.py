@@ -126,7 +126,7 @@ def judge_content(
 def _verdict(finding: ItemFinding) -> RubricVerdict:
     return RubricVerdict(
         id=finding.id,
-        met=finding.met,
+        met=bool(finding.met),
         evidence=[Evidence(quote=hit.quote, start=hit.start) for hit in finding.hits],
         judge="rules",
         note=finding.note,

@@ -337,20 +337,22 @@ def _plain_language(context: RuleContext, spec: ItemRules) -> ItemFinding:
 
 def answer_duration_s(doc: Doc) -> tuple[float, bool]:
     """Seconds spoken and whether that is measured (True) or estimated from words (False)."""
+    # Word times come from audio arrays and may be numpy scalars; a numpy comparison gives a
+    # numpy bool that would leak into the verdict, so everything here is a plain float.
     words = doc.words
     timed = [w for w in words if w.start is not None]
     if timed:
-        end = max((w.end if w.end is not None else w.start) for w in timed)
-        return max(end - timed[0].start, 0.0), True
+        end = max(float(w.end if w.end is not None else w.start) for w in timed)
+        return max(end - float(timed[0].start), 0.0), True
     if doc.transcript.duration_s is not None:
-        return doc.transcript.duration_s, True
+        return float(doc.transcript.duration_s), True
     return len(words) / SPEAKING_RATE_WPM * 60.0, False
 
 
 def _within_time_limit(context: RuleContext, spec: ItemRules) -> ItemFinding:
     limit = context.time_limit_s or DEFAULT_EXEC_LIMIT_S
     duration, measured = answer_duration_s(context.doc)
-    finding = ItemFinding(id=spec.id, met=duration <= limit)
+    finding = ItemFinding(id=spec.id, met=bool(duration <= limit))
     how = "measured" if measured else f"estimated from {len(context.doc.words)} words at {SPEAKING_RATE_WPM:.0f} wpm"
     finding.note = f"{format_time(duration)} ({how}); limit {format_time(limit)}"
     finding.detail = {"duration_s": round(duration, 1), "measured": measured, "limit_s": limit}
