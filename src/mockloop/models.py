@@ -35,7 +35,9 @@ class Transcript:
 
     @property
     def text(self) -> str:
-        return " ".join(word.text for word in self.words)
+        from mockloop.written_forms import join_texts  # written_forms builds Words: import late
+
+        return join_texts(word.text for word in self.words)
 
     @property
     def has_timings(self) -> bool:

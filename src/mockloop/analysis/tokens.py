@@ -15,14 +15,16 @@ from importlib import resources
 import yaml
 
 from mockloop.models import Word
+from mockloop.written_forms import continues_number
 
-_EDGE_PUNCT = re.compile(r"^[^\w']+|[^\w']+$")
+# Edge punctuation goes, but a leading currency sign and a trailing "%" belong to a number.
+_EDGE_PUNCT = re.compile(r"^[^\w'$£€]+|[^\w'%]+$")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
 
 
 @lru_cache(maxsize=65536)
 def normalise(text: str) -> str:
-    """'Um,' -> 'um'; 'We’ve' -> "we've"; 'trade-off.' -> 'trade-off'."""
+    """'Um,' -> 'um'; 'We’ve' -> "we've"; 'trade-off.' -> 'trade-off'; '30%,' -> '30%'."""
     text = text.translate(_APOSTROPHES).lower().strip()
     return _EDGE_PUNCT.sub("", text)
 
@@ -59,7 +61,15 @@ def tokenize(words: list[Word]) -> list[Token]:
     """Words with their punctuation context; words that are only punctuation are folded in."""
     tokens: list[Token] = []
     previous_tail = "."
+    token_text = ""  # the raw text behind the last token
     for index, word in enumerate(words):
+        if tokens and continues_number(token_text, word.text):
+            # A number split across saved words ("50" ",000"): one token, at its first word.
+            token_text += word.text
+            norm, _opens, tail, question = _word_parts(token_text)
+            tokens[-1] = tokens[-1]._replace(norm=norm, pause_after=tail != "", question_after=question)
+            previous_tail = tail
+            continue
         norm, opens, tail, question = _word_parts(word.text)
         if not norm:
             previous_tail = tail or previous_tail
@@ -74,6 +84,7 @@ def tokenize(words: list[Word]) -> list[Token]:
                 question_after=question,
             )
         )
+        token_text = word.text
         previous_tail = tail
     if tokens:
         last = tokens[-1]

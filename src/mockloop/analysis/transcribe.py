@@ -17,6 +17,7 @@ from mockloop.analysis.decode import SAMPLE_RATE
 from mockloop.config import TranscribeSettings
 from mockloop.errors import ModelError
 from mockloop.models import Transcript, Word
+from mockloop.written_forms import words_from_pieces
 
 EMBEDDED_MODEL_NAME = "tiny.en (embedded)"
 # Whisper's segment ends sit on a 20 ms grid and often stop short of a word's quiet tail.
@@ -161,19 +162,7 @@ class Transcriber:
         )
         words: list[Word] = []
         for segment in segments:  # the generator runs the model: materialise it here only
-            for word in segment.words or []:
-                text = word.word.strip()
-                if not any(ch.isalnum() for ch in text):
-                    continue
-                start, end = round(word.start + offset_s, 3), round(word.end + offset_s, 3)
-                if text.startswith("-") and words and words[-1].text[-1:].isalnum():
-                    # Whisper splits hyphenated words into "trade" + "-off": join them again.
-                    previous = words.pop()
-                    text, start = previous.text + text, previous.start
-                    probability = min(previous.probability, float(word.probability))
-                else:
-                    probability = float(word.probability)
-                words.append(Word(text=text, start=start, end=end, probability=round(probability, 3)))
+            words.extend(words_from_pieces(segment.words or [], offset_s))  # "50" ",000" -> "50,000"
             if sound_end_s is not None and segment.end >= sound_end_s - _REACHED_SOUND_END_S:
                 break  # closing the generator early skips the window over the trailing silence
         return words

@@ -24,6 +24,7 @@ except ImportError:  # pragma: no cover - older Pythons
     import sre_parse as _sre_parse
 
 from mockloop.models import Transcript
+from mockloop.written_forms import continues_number, join_texts
 
 FILLED_PAUSES = frozenset(
     {"um", "uh", "er", "erm", "ah", "hmm", "hm", "mm", "mhm", "uhm", "umm", "uhh", "ehm", "uh huh"}
@@ -37,6 +38,7 @@ _SPLIT = re.compile(r"[\s/]+|(?<=[a-z0-9])-+(?=[a-z0-9$])|[—–]+|-{2,}")
 _STRIP_LEAD = re.compile(r"^[^a-z0-9$£€]+")
 _STRIP_TRAIL = re.compile(r"[^a-z0-9%]+$")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+_PERCENTILE = re.compile(r"(?<![a-z0-9])p-(?=\d{2}(?!\d))")  # "p-95" is "p95", not "p 95"
 
 
 class Token(NamedTuple):  # a tuple: an hour's answer makes tens of thousands of them
@@ -208,7 +210,7 @@ class Doc:
             last_word -= 1
         if last_word - first_word + 1 > max_words:
             last_word = first_word + max_words - 1
-        text = " ".join(w.text for w in words[first_word : last_word + 1]).strip()
+        text = join_texts(w.text for w in words[first_word : last_word + 1]).strip()
         return text.rstrip(",;:—–-").strip()
 
 
@@ -221,6 +223,7 @@ def normalise_word(raw: str) -> list[str]:
 def _normalise(raw: str) -> tuple[str, ...]:
     text = raw.lower().replace("’", "'").replace("‘", "'")
     text = _THOUSANDS.sub("", text)
+    text = _PERCENTILE.sub("p", text)
     text = text.replace("&", " and ")
     pieces = []
     for part in _SPLIT.split(text):
@@ -259,6 +262,7 @@ def segment(transcript: Transcript) -> Doc:
     groups: list[tuple[list[Token], bool]] = []
     current: list[Token] = []
     clause_ends: list[int] = []  # positions in `current` after which a comma fell
+    last_raw = ""  # the raw text behind the last token in `current`
 
     def close(question: bool) -> None:
         nonlocal current, clause_ends
@@ -276,9 +280,15 @@ def segment(transcript: Transcript) -> Doc:
             and word.start - words[index - 1].end >= PAUSE_BREAK_S
         ):
             close(False)
-        pieces = _normalise(word.text)
-        if pieces and not is_filler(word.text):
-            current.extend([Token(piece, index) for piece in pieces])
+        if current and continues_number(last_raw, word.text):
+            # A number saved as Whisper's pieces ("50" ",000", "30" "%"): one token again.
+            last_raw += word.text
+            current[-1] = Token(_normalise(last_raw)[-1], current[-1].word_index)
+        else:
+            pieces = _normalise(word.text)
+            if pieces and not is_filler(word.text):
+                current.extend([Token(piece, index) for piece in pieces])
+                last_raw = word.text
         if current and _ends_clause(word.text):
             clause_ends.append(len(current))
         end = _ends_sentence(word.text)
