@@ -157,5 +157,31 @@ def SHARED_AUDIO() -> Path:  # noqa: N802 - named as the folder it stands for
     return SHARED_AUDIO_DIR
 
 
+@pytest.fixture(scope="session")
+def espeak_answer():
+    """``espeak_answer(text, path, voice)``: espeak-ng speaking ``text`` as a 16 kHz wav at ``path``.
+
+    Room tone (noise at -58 dBFS, not digital silence) pads a second before the speech and 1.5 s
+    after it, as a microphone hears an answer that ends before the candidate presses Enter.
+    """
+    import numpy as np
+    import soundfile as sf
+
+    def make(text: str, path: Path, voice: str = "en-us", words_per_minute: int = 165) -> Path:
+        raw = path.with_suffix(".espeak.wav")
+        subprocess.run(["espeak-ng", "-v", voice, "-s", str(words_per_minute), "-w", str(raw), text], check=True)
+        speech, rate = sf.read(raw, dtype="float32")
+        positions = np.arange(0, len(speech), rate / 16000)
+        speech = np.interp(positions, np.arange(len(speech)), speech)
+        rng = np.random.default_rng(len(text))
+        tone = lambda seconds: rng.normal(0, 10 ** (-58 / 20), int(16000 * seconds))  # noqa: E731
+        audio = np.concatenate([tone(1.0), 0.5 * speech / np.abs(speech).max(), tone(1.5)]).astype(np.float32)
+        sf.write(path, audio, 16000)
+        raw.unlink()
+        return path
+
+    return make
+
+
 # The real PulseAudio server (null sink; its monitor is the microphone) for audio I/O tests.
 from pulse import pulse_server  # noqa: E402,F401

@@ -77,10 +77,70 @@ def test_fillers_are_found_with_their_kind_and_normalised_text(sentence, expecte
     [
         "The reads are heavy, so we cache them at the edge.",
         "The queue buffers a day of data, so we never lose a reading.",
+        "They enforce backward compatibility, so labeling pipelines never block.",
+        # A pause after "so" (Whisper writes "so,") does not make "therefore" a filler.
+        "They enforce backward compatibility, so, labeling pipelines never block.",
+        "The writers are slow, so, the queue absorbs the burst.",
     ],
 )
 def test_a_causal_so_after_a_comma_is_a_conjunction_not_a_filler(sentence):
     assert fillers_in(sentence) == []
+
+
+SO_IN_CONTEXT = [
+    # The fillers are the pauses around the conjunction, not the conjunction.
+    ("It is slow, so, um, we cache it.", [("um", FP)]),
+    # An opener is still a filler, at the start of a sentence or after another opener.
+    ("So labeling pipelines never block.", [("so", DM)]),
+    ("They block. So, we decouple them.", [("so", DM)]),
+    ("Okay, so, the writers come first.", [("so", DM)]),
+    ("Uh, so we start with ingestion.", [("uh", FP), ("so", DM)]),
+]
+
+
+@pytest.mark.parametrize("sentence, expected", SO_IN_CONTEXT)
+def test_so_is_a_filler_only_where_it_opens_a_thought(sentence, expected):
+    assert fillers_in(sentence) == expected
+
+
+LIKE_BEFORE_A_NOUN_PHRASE = [
+    # A sentence-initial "Like" before the subject's noun phrase is a filler, comma or not.
+    ("Like, the runbook link is in every alert.", [("like", DM)]),
+    ("Like the runbook link is in every alert.", [("like", DM)]),
+    ("We page the owner. Like the dashboard shows the lag per partition.", [("like", DM)]),
+    ("Um, like the runbook link is in every alert.", [("um", FP), ("like", DM)]),
+    ("Like, a retry storm can take the whole queue down.", [("like", DM)]),
+    ("Like our on-call rotation covers every region.", [("like", DM)]),
+    # Comparisons and idioms at the start of a sentence are ordinary language.
+    ("Like the old pager, the new one escalates after five minutes.", []),
+    ("Like Kafka, the log keeps every partition in order.", []),
+    ("Like I said, the platform team owns the queue.", []),
+    ("Like the old pager.", []),
+    # Mid-sentence without pauses, "like" compares.
+    ("Teams like the platform group own their own alerts.", []),
+]
+
+
+@pytest.mark.parametrize("sentence, expected", LIKE_BEFORE_A_NOUN_PHRASE)
+def test_a_sentence_initial_like_before_a_noun_phrase_is_a_filler(sentence, expected):
+    assert fillers_in(sentence) == expected
+
+
+HMM_AS_WRITTEN = [
+    ("Hmm, let me think about the storage.", [("hmm", FP)]),
+    ("Hmm... the writers come first.", [("hmm", FP)]),
+    ("Hmmmm. The queue is the risk.", [("hmm", FP)]),
+    ("Mm, the queue is the risk.", [("hmm", FP)]),
+    ("The reads, hmm, are mostly cached.", [("hmm", FP)]),
+    # A filler held longer is written with more letters; words with doubled letters are words.
+    ("Uhhhh, the queue is the risk.", [("uh", FP)]),
+    ("The summit is in March.", []),
+]
+
+
+@pytest.mark.parametrize("sentence, expected", HMM_AS_WRITTEN)
+def test_hmm_and_drawn_out_spellings_are_filled_pauses(sentence, expected):
+    assert fillers_in(sentence) == expected
 
 
 @pytest.mark.parametrize(
@@ -130,3 +190,19 @@ def test_a_two_word_filler_spans_from_its_first_to_its_last_word():
     (filler,) = find_fillers(words)
 
     assert (filler.text, filler.start, filler.end, filler.word_index) == ("you know", 3.4, 3.8, 1)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("voice", ["en-us", "en-gb"])
+def test_spoken_like_opener_counts_and_spoken_therefore_so_does_not(analyzer, espeak_answer, tmp_path, voice):
+    # Real speech through the real model: whatever punctuation Whisper gives these, the opener
+    # "Like" is the one filler and the causal "so" is none.
+    text = (
+        "Like, the runbook link is in every alert. "
+        "The schema registry enforces backward compatibility, so labeling pipelines never block."
+    )
+    path = espeak_answer(text, tmp_path / f"like-so-{voice}.wav", voice)
+
+    analysis = analyzer.analyze_file(path, kind="system_design")
+
+    assert [(f.text, f.kind) for f in analysis.delivery.fillers] == [("like", DM)], analysis.transcript.text

@@ -8,13 +8,9 @@ must be what the transcript, the evidence quotes and the rubric rules see.
 
 from __future__ import annotations
 
-import subprocess
 from collections import namedtuple
-from pathlib import Path
 
-import numpy as np
 import pytest
-import soundfile as sf
 
 from mockloop.analysis.tokens import normalise, tokenize
 from mockloop.content import judge_content
@@ -167,27 +163,14 @@ def test_rules_still_meet_on_numbers_saved_as_separate_pieces(kind, spec, item, 
 # --------------------------------------------------------------------------- real audio
 
 
-def _espeak_answer(text: str, path: Path, voice: str) -> Path:
-    """espeak-ng speaking ``text``, with a second of room tone before and after, as a 16 kHz wav."""
-    raw = path.with_suffix(".raw.wav")
-    subprocess.run(["espeak-ng", "-v", voice, "-s", "165", "-w", str(raw), text], check=True)
-    speech, rate = sf.read(raw, dtype="float32")
-    positions = np.arange(0, len(speech), rate / 16000)
-    speech = np.interp(positions, np.arange(len(speech)), speech).astype(np.float32)
-    tone = lambda seconds, seed: np.random.default_rng(seed).normal(0, 10 ** (-58 / 20), int(16000 * seconds))  # noqa: E731
-    audio = np.concatenate([tone(1.0, 1), 0.5 * speech / np.abs(speech).max(), tone(1.5, 2)]).astype(np.float32)
-    sf.write(path, audio, 16000)
-    return path
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("voice", ["en-us", "en-gb"])
-def test_a_spoken_load_figure_is_quoted_as_50_000(analyzer, tmp_path, voice):
+def test_a_spoken_load_figure_is_quoted_as_50_000(analyzer, espeak_answer, tmp_path, voice):
     text = (
         "Before I pick any storage, let me size the load. "
         "We expect 50,000 requests per second at peak, and most of them are reads."
     )
-    path = _espeak_answer(text, tmp_path / f"load-{voice}.wav", voice)
+    path = espeak_answer(text, tmp_path / f"load-{voice}.wav", voice)
 
     analysis = analyzer.analyze_file(path, kind="system_design")
 

@@ -13,6 +13,7 @@ Two kinds (see the analysis contract):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -57,8 +58,18 @@ def filled_pause_spellings() -> dict[str, str]:
     return table
 
 
+_DRAWN_OUT = re.compile(r"(\w)\1{2,}")  # no English word has a letter three times running
+
+
+@lru_cache(maxsize=4096)
+def _canonical_norm(norm: str) -> str | None:
+    spellings = filled_pause_spellings()
+    # A filler held longer is written with more letters ("Hmmmm", "Uhhhh"): the same filler.
+    return spellings.get(norm) or spellings.get(_DRAWN_OUT.sub(r"\1\1", norm))
+
+
 def canonical_filled_pause(text: str) -> str | None:
-    return filled_pause_spellings().get(normalise(text))
+    return _canonical_norm(normalise(text))
 
 
 # --------------------------------------------------------------------------- audio checks
@@ -324,16 +335,56 @@ def _is_discourse_filler(phrase: str, context: dict, tokens: list[Token], first:
     if phrase in ("basically", "literally"):
         return True
     if phrase == "so":
-        # An opener ("So, ...", "So we start", "so, um") is a filler; after a comma inside a
-        # sentence it means "therefore" ("the reads are heavy, so we cache them"), and "so that"
-        # or "did it so the team could" are conjunctions.
+        # An opener ("So, ...", "So we start", "Right, so", "uh, so") is a filler. After a comma
+        # inside a sentence it means "therefore" ("the reads are heavy, so we cache them"), even
+        # when the speaker pauses after it and Whisper writes "so,"; "so that" and "did it so the
+        # team could" are conjunctions.
         opener_before = prev_tok is not None and prev_tok.norm in _SO_OPENERS_AFTER
-        return head.sentence_start or isolated_after or (first - 1) in filled or opener_before
+        if head.sentence_start or (first - 1) in filled or opener_before:
+            return True
+        return isolated_after and not head.pause_before
+    if phrase == "like" and not tail.pause_after and _opens_sentence(tokens, first, filled):
+        return _like_opens_a_clause(tokens, last)
     if phrase in ("like", "actually"):
         return isolated_before and isolated_after
     if phrase in ("you know", "i mean"):
         return isolated_before or isolated_after
     # kind of / sort of as hedging fillers ("it's kind of slow").
+    return True
+
+
+# Words that open a noun phrase: "Like the runbook link is ..." starts with a filler.
+_DETERMINERS = frozenset(
+    {"the", "a", "an", "our", "my", "your", "their", "his", "every", "each", "all", "some", "most", "no"}
+)
+_COMPARISON_MAX_TOKENS = 6  # "Like the old pager, ..." compares: its comma comes within a few words
+_FRAGMENT_MAX_TOKENS = 3  # "Like the old pager." has no room for a verb: a comparison, not a filler
+
+
+def _opens_sentence(tokens: list[Token], position: int, filled: set[int]) -> bool:
+    """The token starts its sentence, or only filled pauses come before it there ("Um, like")."""
+    while position > 0 and (position - 1) in filled and not tokens[position].sentence_start:
+        position -= 1
+    return tokens[position].sentence_start
+
+
+def _like_opens_a_clause(tokens: list[Token], last: int) -> bool:
+    """Sentence-initial "Like" with no pause after it, before a noun phrase that is the subject.
+
+    "Like the runbook link is in every alert." is a filler; "Like the old pager, the new one
+    escalates." is a comparison (its noun phrase ends at a comma and a clause follows);
+    "Like I said" and "Like Kafka, ..." do not start with a determiner and stay ordinary words.
+    """
+    if last + 1 >= len(tokens) or tokens[last + 1].norm not in _DETERMINERS:
+        return False
+    for position in range(last + 1, min(last + 1 + _COMPARISON_MAX_TOKENS, len(tokens))):
+        if position > last + 1 and tokens[position].sentence_start:
+            return True  # the sentence ended without a comma after the noun phrase
+        if tokens[position].pause_after:
+            ends_sentence = position + 1 >= len(tokens) or tokens[position + 1].sentence_start
+            # A comma within a few words compares ("Like the old pager, ..."); so does a fragment
+            # ("Like the old pager.") too short to hold a verb.
+            return ends_sentence and position - last > _FRAGMENT_MAX_TOKENS
     return True
 
 
@@ -343,15 +394,15 @@ def find_fillers(words: list[Word], tokens: list[Token] | None = None) -> list[F
     ``tokens`` may be passed when the caller has already tokenized ``words``.
     """
     tokens = tokenize(words) if tokens is None else tokens
-    spellings = filled_pause_spellings()
-    filled_positions = {pos for pos, tok in enumerate(tokens) if tok.norm in spellings}
+    canonical = {pos: _canonical_norm(tok.norm) for pos, tok in enumerate(tokens)}
+    filled_positions = {pos for pos, name in canonical.items() if name}
     fillers: list[Filler] = []
     rules = _discourse_rules()
     used: set[int] = set()
     for pos, tok in enumerate(tokens):
         if pos in filled_positions:
             word = words[tok.index]
-            fillers.append(Filler(spellings[tok.norm], FILLED_PAUSE, word.start, word.end, tok.index))
+            fillers.append(Filler(canonical[pos], FILLED_PAUSE, word.start, word.end, tok.index))
             used.add(pos)
             continue
         if pos in used:
