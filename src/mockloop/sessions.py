@@ -14,7 +14,12 @@ The files are the source of truth; an index (issue 5) may be rebuilt from them a
 stopped still leaves a consistent record pointing at the audio already on disk.
 
 The root is ``--sessions-dir``, else ``$MOCKLOOP_HOME/sessions``, else the platform's user data
-folder (``~/.local/share/mockloop/sessions`` on Linux).
+folder (``~/.local/share/mockloop/sessions`` on Linux). Folders are created 0700 and files 0600.
+
+Reading a session back goes through ``mockloop.session_files`` (the files are untrusted input),
+and a session left "started" by a process that no longer runs (SIGKILL, a crash, a full disk
+that refused the last save) is recovered on the next read: status "interrupted", each answer's
+duration read from the audio on disk, ready for ``mockloop rescore``.
 """
 
 from __future__ import annotations
@@ -31,12 +36,24 @@ from pathlib import Path
 from typing import Any, Optional
 
 from mockloop.errors import InputError, MockloopError
+from mockloop.liveness import Liveness, liveness, this_process
+from mockloop.privacy import DIR_MODE, private_dir
+from mockloop.session_files import (
+    DamagedSessionError,
+    SessionSchemaError,
+    check_session_data,
+    member_file,
+    read_json_member,
+)
 
 SESSION_SCHEMA = "mockloop.session/1"
 MANIFEST = "session.json"
 SCORECARD = "scorecard.md"
 HOME_ENV = "MOCKLOOP_HOME"
 _ID_PATTERN = re.compile(r"^[0-9]{8}-[0-9]{4}-[0-9a-f]{4}$")
+ID_PATTERN = _ID_PATTERN
+# A session from before process stamps, still "started" and untouched this long, is abandoned.
+UNSTAMPED_STALE_AFTER_S = 6 * 3600.0
 
 
 class SessionStorageError(MockloopError):
@@ -129,6 +146,9 @@ class SessionRecord:
     overall: dict = field(default_factory=dict)  # delivery_score, content_score, duration_s
     scorecard: Optional[str] = None
     error: Optional[str] = None
+    process: Optional[dict] = None  # pid, host, boot_id, start_ticks of the recording process
+    recovered_at: Optional[str] = None  # set when a crashed session was marked interrupted
+    rescored_at: Optional[str] = None
     schema: str = SESSION_SCHEMA
 
     def to_dict(self) -> dict:
@@ -147,6 +167,10 @@ class SessionRecord:
     @property
     def duration_s(self) -> float:
         return sum(answer.duration_s or 0.0 for answer in self.answers)
+
+    def unscored_answers(self) -> list[AnswerRecord]:
+        """Answers with audio but no analysis (interrupted, failed, or never analysed)."""
+        return [a for a in self.answers if a.analysis is None]
 
 
 class Session:
@@ -178,6 +202,22 @@ class Session:
     def save(self) -> None:
         write_json_atomic(self.folder / MANIFEST, self.record.to_dict())
 
+    def is_being_recorded(self) -> bool:
+        """True while the process that started this session still runs and has not closed it."""
+        if self.record.status != "started":
+            return False
+        state = liveness(self.record.process)
+        if state is Liveness.UNKNOWN and self.record.process is None:
+            # Written before sessions carried a process stamp: abandoned once nothing changes.
+            try:
+                newest = max(p.lstat().st_mtime for p in self.folder.iterdir())
+            except (OSError, ValueError):
+                return False
+            import time
+
+            return time.time() - newest < UNSTAMPED_STALE_AFTER_S
+        return state is not Liveness.GONE
+
     def write_json(self, name: str, data: Any) -> Path:
         target = self.path(name)
         write_json_atomic(target, data)
@@ -187,6 +227,71 @@ class Session:
         target = self.path(name)
         write_text_atomic(target, text)
         return target
+
+
+@dataclass(frozen=True)
+class SessionEntry:
+    """One session folder as listed: its session, or why it cannot be read."""
+
+    id: str
+    session: Optional[Session]
+    problem: Optional[str]
+
+
+def recover_if_abandoned(session: Session) -> bool:
+    """Mark a session "interrupted" if it says "started" but its recording process is gone.
+
+    Each answer without a duration gets the length of its audio on disk; answers left without an
+    analysis say so, pointing at ``mockloop rescore``. Saved when the folder can be written
+    (a full disk or a read-only folder leaves the file alone, and the next read tries again);
+    either way the returned record tells the truth. Returns whether anything changed.
+    """
+    record = session.record
+    if record.status != "started" or session.is_being_recorded():
+        return False
+    for answer in record.answers:
+        if answer.duration_s is None:
+            answer.duration_s = audio_duration_s(session.folder, answer.audio)
+            answer.stop_reason = answer.stop_reason or "interrupted"
+        if answer.analysis is None and not answer.error:
+            answer.error = "Not analysed: the recording stopped unexpectedly"
+    record.status = "interrupted"
+    pid = (record.process or {}).get("pid")
+    record.error = record.error or (
+        f"The process that recorded this session{f' (pid {pid})' if pid else ''} ended without closing it."
+    )
+    record.recovered_at = _now_iso()
+    record.ended_at = record.ended_at or _last_write_iso(session.folder)
+    if record.overall.get("duration_s") is None or record.overall.get("duration_s") == 0:
+        record.overall = {**record.overall, "duration_s": round(record.duration_s, 3)}
+    try:
+        session.save()
+    except SessionStorageError:
+        pass
+    return True
+
+
+def audio_duration_s(folder: Path, name: str) -> Optional[float]:
+    """Seconds of audio in the session file ``name``; None when it is missing or unreadable."""
+    try:
+        member = member_file(folder, name)
+        import soundfile
+
+        return round(float(soundfile.info(str(member.path)).duration), 3)
+    except (OSError, MockloopError, RuntimeError, ValueError):
+        return None
+
+
+def _now_iso() -> str:
+    return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def _last_write_iso(folder: Path) -> Optional[str]:
+    try:
+        newest = max(p.lstat().st_mtime for p in folder.iterdir())
+    except (OSError, ValueError):
+        return None
+    return datetime.fromtimestamp(newest).astimezone().isoformat(timespec="seconds")
 
 
 class SessionStore:
@@ -203,21 +308,24 @@ class SessionStore:
         """
         now = now or datetime.now().astimezone()
         try:
-            self.root.mkdir(parents=True, exist_ok=True)
+            private_dir(self.root)
+            if not self.root.is_dir():
+                raise NotADirectoryError(20, "Not a directory")
         except OSError as exc:
             raise self._unwritable(exc) from None
         for _ in range(20):
             session_id = new_session_id(now)
             folder = self.root / session_id
             try:
-                folder.mkdir()
+                folder.mkdir(mode=DIR_MODE)
+                os.chmod(folder, DIR_MODE)
             except FileExistsError:
                 continue
             except OSError as exc:
                 raise self._unwritable(exc) from None
             record = SessionRecord(
                 id=session_id, created_at=now.isoformat(timespec="seconds"), prompt=prompt,
-                settings=settings, versions=versions or {},
+                settings=settings, versions=versions or {}, process=this_process(),
             )
             session = Session(folder, record)
             try:
@@ -228,31 +336,70 @@ class SessionStore:
         raise SessionStorageError(f"Could not find a free session id in {self.root}.")
 
     def open(self, session_id: str) -> Session:
-        """Load a session by id. Raises InputError for a bad or unknown id."""
+        """Load a session by id, checked and (if its recording process died) recovered.
+
+        Raises:
+            InputError: not a session id, or no such session.
+            DamagedSessionError: session.json is missing, unreadable or not what mockloop writes.
+            SessionSchemaError: written with another session schema.
+        """
         check_session_id(session_id)
         folder = self.root / session_id
-        manifest = folder / MANIFEST
-        if not manifest.is_file():
+        if folder.is_symlink() or not folder.is_dir():
             raise InputError(f"No session {session_id} in {self.root} (see `mockloop sessions`).")
         try:
-            data = json.loads(manifest.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise SessionStorageError(f"Cannot read {manifest}: {exc}.") from None
-        return Session(folder, SessionRecord.from_dict(data))
+            data = read_json_member(folder, MANIFEST)
+        except FileNotFoundError:
+            raise DamagedSessionError(
+                f"Session {session_id} has no {MANIFEST}; it is damaged (delete it with `mockloop delete {session_id}`)."
+            ) from None
+        except DamagedSessionError as exc:
+            raise DamagedSessionError(f"Session {session_id}: {exc}.") from None
+        try:
+            checked = check_session_data(data, session_id, SESSION_SCHEMA)
+        except SessionSchemaError as exc:
+            raise SessionSchemaError(f"Session {session_id} {exc}.") from None
+        except DamagedSessionError as exc:
+            raise DamagedSessionError(f"Session {session_id}: {exc}.") from None
+        session = Session(folder, SessionRecord.from_dict(checked))
+        recover_if_abandoned(session)
+        return session
 
-    def list(self) -> list[SessionRecord]:
-        """Every readable session, newest first; folders that are not sessions are skipped."""
+    def entries(self) -> list["SessionEntry"]:
+        """Every session folder, newest first: readable ones with their record, damaged ones
+        with the reason, so one bad folder never hides the others."""
         if not self.root.is_dir():
             return []
-        records = []
+        found = []
         for folder in sorted(self.root.iterdir(), reverse=True):
-            if not _ID_PATTERN.match(folder.name) or not (folder / MANIFEST).is_file():
+            if not _ID_PATTERN.match(folder.name) or not folder.is_dir():
                 continue
             try:
-                records.append(self.open(folder.name).record)
-            except MockloopError:
-                continue  # a damaged session must not hide the others
-        return records
+                found.append(SessionEntry(folder.name, self.open(folder.name), None))
+            except MockloopError as exc:
+                found.append(SessionEntry(folder.name, None, str(exc)))
+        return found
+
+    def list(self) -> list[SessionRecord]:
+        """Every readable session, newest first (``entries`` also names the damaged ones)."""
+        return [entry.session.record for entry in self.entries() if entry.session is not None]
+
+    def check_not_recording(self, session_id: str) -> None:
+        """Refuse to touch a session whose recording process is still running.
+
+        Raises:
+            InputError: it is being recorded right now.
+        """
+        check_session_id(session_id)
+        try:
+            session = self.open(session_id)
+        except MockloopError:
+            return  # damaged or gone: nobody is recording it
+        if session.is_being_recorded():
+            pid = (session.record.process or {}).get("pid")
+            raise InputError(
+                f"Session {session_id} is still being recorded (process {pid}); finish or stop that interview first."
+            )
 
     def _unwritable(self, exc: BaseException) -> SessionStorageError:
         why = getattr(exc, "strerror", None) or str(exc)

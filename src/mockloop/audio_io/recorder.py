@@ -152,7 +152,10 @@ class Recorder:
     def start(self) -> "Recorder":
         import soundfile
 
+        from mockloop.privacy import create_private_file
+
         try:
+            create_private_file(self.path)  # recordings are private (0600) from the first byte
             self._file = soundfile.SoundFile(
                 str(self.path), "w", samplerate=self.samplerate, channels=self.source.channels,
                 format="WAV", subtype="PCM_16",

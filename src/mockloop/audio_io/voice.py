@@ -103,6 +103,9 @@ class Speaker:
             path = self.synthesize(text, save_to)
         except TTSUnavailable as exc:
             return Utterance(text, None, False, f"{exc} Showing the text only.")
+        from mockloop.privacy import make_private
+
+        make_private(path)  # the rendered question sits in the private session folder
         if not self.play:
             return Utterance(text, path, False)
         from mockloop.audio_io.playback import play_file
