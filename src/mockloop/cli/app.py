@@ -203,6 +203,11 @@ _register_optional_commands()
 
 
 def main(argv: list[str] | None = None) -> None:
+    import os
+
+    from mockloop.privacy import UMASK
+
+    os.umask(UMASK)  # everything this run creates (sessions, index, reports, cache) is private
     command = typer.main.get_command(app)
     try:
         status = command.main(args=argv, prog_name="mockloop", standalone_mode=False)

@@ -119,21 +119,38 @@ def sessions(
             count = index.rebuild()
         finally:
             index.close()
+        if index.notice:
+            stderr.print(f"warning: {index.notice}", markup=False, highlight=False, soft_wrap=True)
         stderr.print(f"Indexed {count} session folder{'s' if count != 1 else ''} in {index.path}.", highlight=False)
-    records = store.list()
-    if not records:
-        stdout.print(f"No sessions yet in {store.root}.")
+    entries = store.entries()
+    if not entries:
+        stdout.print(f"No sessions yet in {store.root}.", markup=False, highlight=False)
         return
-    table = Table(title=f"Sessions in {store.root}")
+    table = Table(title=Text(f"Sessions in {store.root}"))
     for column in ("id", "date", "prompt", "answers", "duration", "delivery", "content", "status"):
         table.add_column(column, justify="right" if column in ("answers", "duration", "delivery", "content") else "left")
-    for r in records:
+    hints = []
+    for entry in entries:
+        if entry.session is None:
+            table.add_row(entry.id, "", Text(entry.problem or "", style="red"), "", "", "", "", Text("damaged", style="red"))
+            continue
+        r = entry.session.record
         prompt = r.prompt.get("title") or r.prompt.get("id") or "-"
+        status = "recording" if entry.session.is_being_recorded() else r.status
         table.add_row(
-            r.id, r.created_at[:16].replace("T", " "), prompt, str(len(r.answers)), clock(r.overall.get("duration_s", r.duration_s)),
-            _score(r.overall.get("delivery_score")), _score(r.overall.get("content_score")), r.status,
+            r.id, Text(r.created_at[:16].replace("T", " ")), Text(prompt), str(len(r.answers)),
+            clock(r.overall.get("duration_s") or r.duration_s), _score(r.overall.get("delivery_score")),
+            _score(r.overall.get("content_score")), Text(status),
         )
+        if status != "recording" and r.unscored_answers():
+            count = len(r.unscored_answers())
+            hints.append(
+                f"Session {r.id} ({r.status}) has {count} answer{'s' if count != 1 else ''} not scored: "
+                f"score {'them' if count != 1 else 'it'} with `mockloop rescore {r.id}`."
+            )
     stdout.print(table)
+    for hint in hints:
+        stderr.print(hint, markup=False, highlight=False, soft_wrap=True)
 
 
 def _score(value) -> str:

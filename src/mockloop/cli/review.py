@@ -12,7 +12,7 @@ import shutil
 import sys
 import webbrowser
 from pathlib import Path
-from typing import Optional
+from typing import List, Optional
 
 import typer
 from rich.console import Console
@@ -34,7 +34,10 @@ VERDICT_STYLE = {"improved": "green", "regressed": "red", "same": "dim", "-": "d
 
 def register(app: typer.Typer) -> None:
     """Add the review commands to ``app``."""
-    for name, fn in (("replay", replay), ("report", report), ("history", history), ("compare", compare), ("export", export), ("delete", delete)):
+    for name, fn in (
+        ("replay", replay), ("report", report), ("history", history), ("compare", compare), ("export", export),
+        ("delete", delete), ("rescore", rescore),
+    ):
         app.command(name)(fn)
 
 
@@ -131,14 +134,11 @@ def report(
             raise InputError("Give a session id (see `mockloop sessions`), or --history.")
         view = _open(sessions_dir, session_id)
         html = session_report(view, _version())
-        target = out or Path(f"mockloop-{view.id}.html")
+        target = out or Path(f"mockloop-{view.folder.name}.html")  # the checked folder name, never session.json's text
         for problem in view.problems():
             stderr.print(f"warning: {problem}", markup=False, highlight=False)
-    try:
-        target.write_text(html, encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"Cannot write {target}: {exc.strerror or exc}.") from None
-    stdout.print(f"Report written to {target}")
+    _write_private(target, html)
+    stdout.print(f"Report written to {target}", markup=False, highlight=False)
     if open_it:
         webbrowser.open(target.resolve().as_uri())
 
@@ -154,6 +154,8 @@ def _history_rows(sessions_dir: Optional[Path], kind: Optional[str], last: Optio
     index = SessionIndex(_store(sessions_dir))
     try:
         rows = index.history(kind=kind, last=last)
+        if index.notice:
+            stderr.print(f"warning: {index.notice}", markup=False, highlight=False, soft_wrap=True)
         for session_id, problem in index.problems():
             stderr.print(f"warning: skipped {session_id}: {problem}", markup=False, highlight=False)
     finally:
@@ -182,7 +184,7 @@ def history(
     for name, _, _ in METRICS:
         table.add_column(SHORT_LABELS[name], justify="right")
     for row in rows:
-        prompt = [(row["prompt_title"] or row["prompt_id"] or "-")] if wide else []
+        prompt = [Text(row["prompt_title"] or row["prompt_id"] or "-")] if wide else []
         table.add_row(row["id"], *prompt, *[_fmt(row.get(n)) for n, _, _ in METRICS])
     table.add_row("trend", *([""] if wide else []), *[sparkline([row.get(n) for row in rows]) for n, _, _ in METRICS], style="bold cyan")
     stdout.print(table)
@@ -223,6 +225,16 @@ def compare(
     stdout.print(Text.assemble(("Regressed: ", "bold red"), ", ".join(result.regressed) or "nothing"))
 
 
+def _write_private(target: Path, text: str) -> None:
+    """Reports and exports hold the candidate's answers: written 0600 like the sessions."""
+    from mockloop.privacy import write_private_text
+
+    try:
+        write_private_text(target, text)
+    except OSError as exc:
+        raise InputError(f"Cannot write {target}: {exc.strerror or exc}.") from None
+
+
 # --- export and delete ---------------------------------------------------------------------------
 
 
@@ -242,11 +254,8 @@ def export(
     if out is None:
         sys.stdout.write(text)
         return
-    try:
-        out.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"Cannot write {out}: {exc.strerror or exc}.") from None
-    stderr.print(f"Exported to {out}", highlight=False)
+    _write_private(out, text)
+    stderr.print(f"Exported to {out}", markup=False, highlight=False)
 
 
 def delete(
@@ -263,6 +272,7 @@ def delete(
     folder = store.root / session_id
     if not folder.is_dir() or folder.is_symlink():
         raise InputError(f"No session {session_id} in {store.root} (see `mockloop sessions`).")
+    store.check_not_recording(session_id)
     if not yes:
         if not sys.stdin.isatty():
             raise InputError(f"Deleting {session_id} needs confirmation: add --yes.")
@@ -280,3 +290,47 @@ def delete(
     except MockloopError:
         pass  # the index heals itself on the next sync
     stdout.print(f"Deleted session {session_id}.")
+
+
+# --- rescore -------------------------------------------------------------------------------------
+
+
+def rescore(
+    session_id: str = typer.Argument(..., metavar="SESSION", help="Session id from `mockloop sessions`."),
+    answer: Optional[List[int]] = typer.Option(None, "--answer", help="Only this answer number (repeat for more; default: all)."),
+    model: Optional[str] = typer.Option(None, "--model", help="Whisper model name or folder (default: embedded tiny.en; env MOCKLOOP_MODEL)."),
+    sessions_dir: Optional[Path] = typer.Option(None, "--sessions-dir", help=SESSIONS_DIR_HELP),
+) -> None:
+    """Score a session's answers again from their saved audio (interrupted, failed or older ones)."""
+    from mockloop.analysis.pipeline import Analyzer
+    from mockloop.analysis.transcribe import resolve_model
+    from mockloop.config import configured_model
+    from mockloop.review.rescore import rescore_session
+
+    chosen_model = configured_model(model)
+    store = _store(sessions_dir)
+    store.check_not_recording(session_id)
+    store.open(session_id)  # a bad or damaged session fails here, before the model loads
+    resolve_model(chosen_model)  # a bad --model fails before anything is read or written
+    analyzer = Analyzer(chosen_model)
+    result = rescore_session(
+        store, session_id, analyzer, answers=answer,
+        on_answer=lambda index: stderr.print(f"Scoring answer {index} again...", highlight=False),
+    )
+    table = Table(title=f"Session {session_id} rescored")
+    for column in ("answer", "delivery", "content", ""):
+        table.add_column(column)
+    for item in result.answers:
+        if item.error:
+            table.add_row(str(item.index), _fmt(item.before[0]), _fmt(item.before[1]), Text("kept: not scored again", style="red"))
+        else:
+            table.add_row(
+                str(item.index), f"{_fmt(item.before[0])} -> {_fmt(item.after[0])}", f"{_fmt(item.before[1])} -> {_fmt(item.after[1])}", "",
+            )
+    overall = result.session.record.overall
+    table.add_row("overall", _fmt(overall.get("delivery_score")), _fmt(overall.get("content_score")), "", style="bold")
+    stdout.print(table)
+    for item in result.failed:
+        stderr.print(f"mockloop: error: answer {item.index}: {item.error}", markup=False, highlight=False, soft_wrap=True)
+    if result.failed:
+        raise typer.Exit(1)

@@ -174,7 +174,9 @@ def _read_cache(path: Path, ids: list[str]) -> Optional[tuple[dict[str, LLMItem]
 
 
 def _write_cache(path: Path, items: dict[str, LLMItem], model: str, kind: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    from mockloop.privacy import private_dir, write_private_text
+
+    private_dir(path.parent)  # the cache holds verdicts on the candidate's answers: 0700 / 0600
     payload = {
         "model": model,
         "kind": kind,
@@ -183,7 +185,7 @@ def _write_cache(path: Path, items: dict[str, LLMItem], model: str, kind: str) -
         ],
     }
     temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps(payload, indent=1), encoding="utf-8")
+    write_private_text(temporary, json.dumps(payload, indent=1))
     os.replace(temporary, path)
 
 

@@ -98,15 +98,19 @@ def _answer(answer: AnswerView, phases) -> str:
     for problem in answer.problems:
         out.append(f'<p class="problem">{escape(problem)}</p>')
     if answer.audio is not None:
-        mime, data = audio_payload(answer.audio)
-        out.append(f'<div class="player"><audio controls preload="auto" src="data:{mime};base64,{data}"></audio></div>')
+        payload = audio_payload(answer.audio)
+        if payload is None:
+            out.append(f'<p class="problem">{escape(answer.audio.name)} is not readable audio; it is not embedded.</p>')
+        else:
+            mime, data = payload
+            out.append(f'<div class="player"><audio controls preload="auto" src="data:{mime};base64,{data}"></audio></div>')
     a = answer.analysis
     if a is None:
         out.append("</section>")
         return "".join(out)
     sc = a.get("scorecard") or {}
     out.append(
-        f'<p class="meta">Delivery {sc.get("delivery_score", "-")}, content {sc.get("content_score", "-")}, '
+        f'<p class="meta">Delivery {_value(sc.get("delivery_score"))}, content {_value(sc.get("content_score"))}, '
         f'{clock(a.get("duration_s"))} long. Click a word, a mark on the timeline or a piece of evidence to hear it.</p>'
     )
     out.append(answer_timeline(a, phases))
@@ -166,25 +170,38 @@ def _rubric(analysis: dict) -> str:
                 )
         items.append("".join(li) + "</li>")
     score = (analysis.get("content") or {}).get("score")
-    return f'<p class="meta">Content score {score if score is not None else "-"}.</p><ul class="rubric">{"".join(items)}</ul>'
+    return f'<p class="meta">Content score {_value(score)}.</p><ul class="rubric">{"".join(items)}</ul>'
 
 
-def audio_payload(path: Path) -> tuple[str, str]:
+def _value(value) -> str:
+    """A number (or anything) from a session file, as escaped text; ``-`` when absent."""
+    return "-" if value is None else escape(str(value))
+
+
+def audio_payload(path: Path) -> tuple[str, str] | None:
     """The answer audio as (MIME type, base64), re-encoded to FLAC when that is smaller.
 
     A WAV of a 45-minute answer is ~86 MB; FLAC roughly halves it and every current browser
-    plays it. If re-encoding fails, the WAV is embedded as it is.
+    plays it. Only a plain file that decodes as audio is embedded: a symlink, or bytes that are not
+    audio (``answer-1.wav`` replaced by a copy of some other file), give None.
     """
-    raw = Path(path).read_bytes()
+    import soundfile
+
+    path = Path(path)
+    if path.is_symlink() or not path.is_file():
+        return None
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+        data, rate = soundfile.read(io.BytesIO(raw), dtype="int16", always_2d=True)
+    except Exception:  # noqa: BLE001 - libsndfile's errors vary by format: not audio, not embedded
+        return None
     mime = "audio/wav"
     try:
-        import soundfile
-
-        data, rate = soundfile.read(io.BytesIO(raw), dtype="int16", always_2d=True)
         buffer = io.BytesIO()
         soundfile.write(buffer, data, rate, format="FLAC", subtype="PCM_16")
         if buffer.tell() < len(raw):
             raw, mime = buffer.getvalue(), "audio/flac"
-    except Exception:  # noqa: BLE001 - any decoding trouble: keep the original bytes
+    except Exception:  # noqa: BLE001 - FLAC is only a size optimisation: keep the WAV
         pass
     return mime, base64.b64encode(raw).decode("ascii")

@@ -64,6 +64,7 @@ class AudioPlayer:
 
     Raises:
         AudioDeviceError: no speaker, or it refuses the stream.
+        InputError: the answer audio is damaged (the replay then goes on without sound).
     """
 
     def __init__(self, path: Path, speed: float = 1.0, start_s: float = 0.0, device=None):
@@ -72,7 +73,15 @@ class AudioPlayer:
         from mockloop.audio_io.devices import find_output_device, load_sounddevice
         from mockloop.errors import AudioDeviceError
 
-        original, recorded_rate = soundfile.read(str(path), dtype="float32", always_2d=True)
+        from mockloop.errors import InputError
+
+        try:
+            original, recorded_rate = soundfile.read(str(path), dtype="float32", always_2d=True)
+        except Exception as exc:  # noqa: BLE001 - libsndfile raises several types for damaged audio
+            first = str(exc).splitlines()[0][:100] if str(exc) else type(exc).__name__
+            raise InputError(f"{Path(path).name} is not readable audio ({first})") from None
+        if len(original) == 0:
+            raise InputError(f"{Path(path).name} holds no audio")
         rate = recorded_rate
         sd = load_sounddevice()
         speaker = find_output_device(device)

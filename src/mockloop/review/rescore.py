@@ -1,0 +1,162 @@
+"""Score a saved session's answers again from their audio on disk.
+
+For answers that were never scored (the interview was killed, the disk filled up, the model was
+missing) and for ones scored by an older version or a smaller model. The old result stays in
+place until the new one is complete: each answer is analysed in memory first, then its
+``answer-N.json`` and ``session.json`` are replaced atomically (temporary file, then rename), so an
+interrupted or failed rescore leaves the session exactly as it was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any, Optional, Sequence
+
+from mockloop.errors import InputError, MockloopError
+from mockloop.session_files import DamagedSessionError, member_file
+from mockloop.sessions import SCORECARD, Session, SessionStore
+
+KINDS = ("system_design", "behavioral", "scenario", "technical", "exec_explain")
+
+
+@dataclass(frozen=True)
+class AnswerRescore:
+    index: int
+    before: tuple[Optional[int], Optional[int]]  # delivery, content
+    after: tuple[Optional[int], Optional[int]] = (None, None)
+    error: Optional[str] = None
+
+
+@dataclass
+class RescoreResult:
+    session: Session
+    answers: list[AnswerRescore] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[AnswerRescore]:
+        return [a for a in self.answers if a.error]
+
+
+def rescore_session(
+    store: SessionStore, session_id: str, analyzer, answers: Optional[Sequence[int]] = None, on_answer=None
+) -> RescoreResult:
+    """Analyse the chosen answers (default: all) of ``session_id`` again and save the results.
+
+    ``analyzer`` has ``analyze_file(path, kind=, prompt=)`` (a ``mockloop.analysis.pipeline.Analyzer``).
+    ``on_answer(index)`` is called before each answer is analysed (for progress).
+
+    Raises:
+        InputError: bad id, no such session or answer, or the session is still being recorded.
+        DamagedSessionError / SessionSchemaError: the session cannot be read.
+        ModelError: the model cannot be loaded (nothing is changed).
+    """
+    store.check_not_recording(session_id)
+    session = store.open(session_id)
+    record = session.record
+    chosen = _chosen(record, answers)
+    prompt = prompt_for(record.prompt)
+    result = RescoreResult(session)
+    analyses: dict[int, Any] = {}
+    for answer in chosen:
+        before = (answer.delivery_score, answer.content_score)
+        if on_answer is not None:
+            on_answer(answer.index)
+        try:
+            audio = member_file(session.folder, answer.audio).path
+        except FileNotFoundError:
+            result.answers.append(AnswerRescore(answer.index, before, error=f"{answer.audio} is missing"))
+            continue
+        except DamagedSessionError as exc:
+            result.answers.append(AnswerRescore(answer.index, before, error=str(exc)))
+            continue
+        try:
+            analysis = analyzer.analyze_file(audio, kind=prompt.kind, prompt=prompt)
+        except InputError as exc:  # this answer's audio is unusable: say so, go on with the others
+            result.answers.append(AnswerRescore(answer.index, before, error=str(exc)))
+            continue
+        # A ModelError (or any other MockloopError) stops here with nothing half-written.
+        from mockloop.interview.loop import _analysis_json
+
+        name = session.answer_analysis(answer.index).name
+        session.write_json(name, _analysis_json(analysis))
+        answer.analysis = name
+        answer.delivery_score = analysis.scorecard.delivery_score
+        answer.content_score = analysis.scorecard.content_score
+        answer.error = None
+        if answer.duration_s is None:
+            answer.duration_s = round(float(analysis.delivery.duration_s or 0.0), 3)
+        analyses[answer.index] = analysis
+        _stamp(record)
+        session.save()
+        result.answers.append(AnswerRescore(answer.index, before, (answer.delivery_score, answer.content_score)))
+    if analyses:
+        _update_overall(session, analyses)
+    _update_index(store, session_id)
+    return result
+
+
+def prompt_for(saved: dict):
+    """The prompt to judge against: the bank's own when it still has this id and kind, else the
+    saved copy (a prompt since removed from the bank still gets its kind's rubric)."""
+    kind = saved.get("kind")
+    if kind not in KINDS:
+        raise DamagedSessionError(f"The session's prompt kind {str(kind)[:40]!r} is not one of {', '.join(KINDS)}; it cannot be scored.")
+    try:
+        from mockloop.content.prompts import get_prompt
+
+        prompt = get_prompt(saved.get("id") or "")
+        if prompt.kind == kind:
+            return prompt
+    except MockloopError:
+        pass
+    return SimpleNamespace(
+        id=saved.get("id"), kind=kind, company=saved.get("company"), title=saved.get("title"), text=saved.get("text") or "",
+        time_limit_s=saved.get("time_limit_s") or 0, phases=saved.get("phases") or [], focus=[], probes={},
+    )
+
+
+def _chosen(record, wanted: Optional[Sequence[int]]):
+    if not record.answers:
+        raise InputError(f"Session {record.id} has no recorded answers to score.")
+    if not wanted:
+        return list(record.answers)
+    by_index = {a.index: a for a in record.answers}
+    missing = [n for n in wanted if n not in by_index]
+    if missing:
+        numbers = ", ".join(str(n) for n in by_index)
+        raise InputError(f"Session {record.id} has no answer {missing[0]} (answers: {numbers}).")
+    return [by_index[n] for n in dict.fromkeys(wanted)]
+
+
+def _stamp(record) -> None:
+    from datetime import datetime
+
+    record.rescored_at = datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def _update_overall(session: Session, analyses: dict[int, Any]) -> None:
+    """Overall scores from every answer's score; the scorecard is rewritten when all are scored."""
+    from mockloop.interview.loop import overall_scores, scorecard_markdown
+
+    record = session.record
+    old_content = record.overall.get("content_score")
+    overall = overall_scores(record.answers, analyses)
+    if 1 not in analyses:
+        overall["content_score"] = old_content  # the main answer was not rescored: its verdict stands
+    record.overall = overall
+    if all(a.index in analyses for a in record.answers):
+        record.scorecard = session.write_text(SCORECARD, scorecard_markdown(session, analyses)).name
+    session.save()
+
+
+def _update_index(store: SessionStore, session_id: str) -> None:
+    from mockloop.review.index import SessionIndex
+
+    index = SessionIndex(store)
+    try:
+        index.sync()
+    except MockloopError:
+        pass  # derived data: the next history run brings it up to date
+    finally:
+        index.close()
