@@ -238,6 +238,15 @@ class SessionEntry:
     problem: Optional[str]
 
 
+def damage_reason(exc: BaseException, session_id: str) -> str:
+    """The reason a session cannot be read, without the "Session ID:" its message starts with."""
+    message = str(exc)
+    for prefix in (f"Session {session_id}: ", f"Session {session_id} "):
+        if message.startswith(prefix):
+            return message[len(prefix):]
+    return message
+
+
 def recover_if_abandoned(session: Session) -> bool:
     """Mark a session "interrupted" if it says "started" but its recording process is gone.
 
@@ -377,7 +386,7 @@ class SessionStore:
             try:
                 found.append(SessionEntry(folder.name, self.open(folder.name), None))
             except MockloopError as exc:
-                found.append(SessionEntry(folder.name, None, str(exc)))
+                found.append(SessionEntry(folder.name, None, damage_reason(exc, folder.name)))
         return found
 
     def list(self) -> list[SessionRecord]:

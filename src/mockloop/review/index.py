@@ -24,7 +24,7 @@ from mockloop.errors import MockloopError
 from mockloop.privacy import create_private_file, make_private
 from mockloop.review.loader import open_session
 from mockloop.review.metrics import SessionMetrics, session_metrics
-from mockloop.sessions import ID_PATTERN, MANIFEST, SessionStore
+from mockloop.sessions import ID_PATTERN, MANIFEST, SessionStore, damage_reason
 
 INDEX_NAME = "index.sqlite3"
 BUSY_TIMEOUT_S = 30.0  # how long to wait for another mockloop's write to the index
@@ -249,7 +249,7 @@ class SessionIndex:
             values["problem"] = None
         except MockloopError as exc:
             values = {name: None for name in _COLUMNS}
-            values.update(id=session_id, problem=str(exc))
+            values.update(id=session_id, problem=damage_reason(exc, session_id))
         values["created_at"] = values.get("created_at") or session_id
         try:  # the recovery of a crashed session may just have rewritten its session.json
             values["manifest_mtime_ns"] = (self.store.root / session_id / MANIFEST).lstat().st_mtime_ns
