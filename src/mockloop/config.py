@@ -31,6 +31,9 @@ class SpeechLevelSettings:
     threshold_fraction: float = 0.25  # ...and this fraction of the way from the floor to the speech level
     min_speech_dynamic_db: float = 10.0  # a stretch whose loud part is less above its floor holds no speech
     silent_level_dbfs: float = -65.0  # a recording whose loud part is quieter than this is silence
+    clip_level_fullscale: float = 0.99  # a sample at or above this magnitude (1.0 = full scale) is clipped
+    clipped_frame_min_share: float = 0.01  # a frame with at least this share of clipped samples is clipped
+    clipped_tip_min_share: float = 0.05  # tip "the recording is clipped" when this share of sound frames is
 
 
 @dataclass(frozen=True)

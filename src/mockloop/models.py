@@ -88,6 +88,7 @@ class DeliveryMetrics:
     decision_markers: list[PhraseHit]
     longest_stretch_without_marker_s: Optional[float]
     hedges: list[PhraseHit]
+    clipped_share: Optional[float] = None  # share of the sound frames at full scale; None for text input
 
     @property
     def long_pauses(self) -> list[Pause]:

@@ -14,6 +14,9 @@ import numpy as np
 
 from mockloop.analysis import frames
 from mockloop.analysis.frames import HOP_S, HOP_SAMPLES, SAMPLE_RATE, WINDOW_SAMPLES
+from mockloop.config import SpeechLevelSettings
+
+_LEVELS = SpeechLevelSettings()
 _NFFT = 512
 _BLOCK_FRAMES = 1000  # 10 s of frames per vectorised block: its FFT temporaries are about 25 MB
 _MIN_PITCH_HZ, _MAX_PITCH_HZ = 70.0, 400.0
@@ -30,6 +33,17 @@ class FrameFeatures:
     change_db: np.ndarray  # mean change of the log band spectrum from 30 ms earlier: low in a held vowel
     noise_floor_db: float
     speech_level_db: float
+    clipped: np.ndarray | None = None  # per frame: share of its samples at full scale (None: not measured)
+
+    @property
+    def clipped_share(self) -> float:
+        """Share of the frames above the sound threshold that are clipped (0 when none are)."""
+        if self.clipped is None or self.n_frames == 0:
+            return 0.0
+        loud = self.energy_db > self.speech_threshold_db()
+        if not loud.any():
+            return 0.0
+        return float(np.mean(self.clipped[loud] >= _LEVELS.clipped_frame_min_share))
 
     @property
     def n_frames(self) -> int:
@@ -79,8 +93,23 @@ def _windows(samples: np.ndarray) -> np.ndarray:
     return np.lib.stride_tricks.as_strided(samples, shape=shape, strides=strides)
 
 
+def _unclipped_rms(rms: np.ndarray, clipped: np.ndarray) -> np.ndarray:
+    """Frame RMS as it would have been without clipping, estimated from the clipped share.
+
+    Clipping flattens the loud part of a recording at full scale, so its RMS stops growing and
+    speech x40 measures barely above its amplified room tone. Speech samples are close to
+    Laplacian: a share p of them beyond full scale means an RMS of sqrt(2) / -ln(p). It is an
+    estimate (on jfk.wav x40 it reads about 8 dB high), enough to restore the contrast; frames
+    with no clipped sample keep their measured RMS exactly.
+    """
+    share = np.clip(clipped, 0.0, 0.995)
+    estimate = np.where(share > 0.0, np.sqrt(2.0) / -np.log(np.where(share > 0.0, share, 0.5)), 0.0)
+    return np.maximum(rms, estimate)
+
+
 def _block_features(windows: np.ndarray):
-    rms = np.sqrt(np.mean(windows.astype(np.float64) ** 2, axis=1))
+    clipped = np.mean(np.abs(windows) >= _LEVELS.clip_level_fullscale, axis=1)
+    rms = _unclipped_rms(np.sqrt(np.mean(windows.astype(np.float64) ** 2, axis=1)), clipped)
     energy_db = 20.0 * np.log10(rms + 1e-7)
     windowed = windows * _HANN
     spectrum = np.abs(np.fft.rfft(windowed, n=_NFFT, axis=1)) ** 2
@@ -100,7 +129,7 @@ def _block_features(windows: np.ndarray):
     best = np.argmax(region, axis=1)
     voicing = np.clip(region[np.arange(len(region)), best], 0.0, 1.0)
     pitch = SAMPLE_RATE / (best + low_lag)
-    return energy_db, voicing, pitch, band_db
+    return energy_db, voicing, pitch, band_db, clipped
 
 
 @dataclass
@@ -114,6 +143,7 @@ class RawFrames:
     voicing: np.ndarray
     pitch_hz: np.ndarray
     change_db: np.ndarray
+    clipped: np.ndarray | None = None  # per frame: share of samples at full scale
 
 
 def measure_raw(samples: np.ndarray) -> RawFrames:
@@ -124,10 +154,10 @@ def measure_raw(samples: np.ndarray) -> RawFrames:
     """
     samples = np.ascontiguousarray(samples, dtype=np.float32)
     all_frames = _windows(samples)
-    energy, voicing, pitch, change = [], [], [], []
+    energy, voicing, pitch, change, clipped = [], [], [], [], []
     previous_bands = None
     for i in range(0, len(all_frames), _BLOCK_FRAMES):
-        e, v, p, bands = _block_features(all_frames[i : i + _BLOCK_FRAMES])
+        e, v, p, bands, c = _block_features(all_frames[i : i + _BLOCK_FRAMES])
         joined = bands if previous_bands is None else np.concatenate([previous_bands, bands])
         diff = np.zeros(len(joined), dtype=np.float32)
         diff[3:] = np.abs(joined[3:] - joined[:-3]).mean(axis=1)
@@ -136,8 +166,11 @@ def measure_raw(samples: np.ndarray) -> RawFrames:
         energy.append(e)
         voicing.append(v.astype(np.float32))
         pitch.append(p.astype(np.float32))
+        clipped.append(c.astype(np.float32))
     target = len(samples) // HOP_SAMPLES
-    raw = RawFrames(*(np.concatenate(parts) if parts else np.zeros(0, dtype=np.float32) for parts in (energy, voicing, pitch, change)))
+    raw = RawFrames(
+        *(np.concatenate(parts) if parts else np.zeros(0, dtype=np.float32) for parts in (energy, voicing, pitch, change, clipped))
+    )
     return _pad_frames(raw, target)
 
 
@@ -148,7 +181,10 @@ def _pad_frames(raw: RawFrames, target: int) -> RawFrames:
         tail = values[-1] if len(values) else fill
         return np.concatenate([values, np.full(target - len(values), tail, dtype=values.dtype if len(values) else np.float32)])
 
-    return RawFrames(pad(raw.energy_db, -140.0), pad(raw.voicing, 0.0), pad(raw.pitch_hz, 0.0), pad(raw.change_db, 0.0))
+    clipped = raw.clipped if raw.clipped is not None else np.zeros(len(raw.energy_db), dtype=np.float32)
+    return RawFrames(
+        pad(raw.energy_db, -140.0), pad(raw.voicing, 0.0), pad(raw.pitch_hz, 0.0), pad(raw.change_db, 0.0), pad(clipped, 0.0)
+    )
 
 
 def assemble(parts: list[RawFrames]) -> FrameFeatures:
@@ -157,12 +193,15 @@ def assemble(parts: list[RawFrames]) -> FrameFeatures:
     voicing = np.concatenate([p.voicing for p in parts]) if parts else np.zeros(0, dtype=np.float32)
     pitch = np.concatenate([p.pitch_hz for p in parts]) if parts else np.zeros(0, dtype=np.float32)
     change = np.concatenate([p.change_db for p in parts]) if parts else np.zeros(0, dtype=np.float32)
+    clipped = np.concatenate(
+        [p.clipped if p.clipped is not None else np.zeros(len(p.energy_db), dtype=np.float32) for p in parts]
+    ) if parts else np.zeros(0, dtype=np.float32)
     floor, level = levels(energy_db)
     # Voicing in near-silence is noise periodicity; only trust it where there is sound.
     quiet = energy_db < floor + 6.0
     voicing = np.where(quiet, 0.0, voicing).astype(np.float32)
     pitch = np.where(voicing > 0.0, pitch, 0.0).astype(np.float32)
-    return FrameFeatures(energy_db, voicing, pitch, change, floor, level)
+    return FrameFeatures(energy_db, voicing, pitch, change, floor, level, clipped)
 
 
 def measure(samples: np.ndarray) -> FrameFeatures:

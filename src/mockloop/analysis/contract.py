@@ -124,6 +124,7 @@ def _analysis_fields(a: Analysis) -> dict:
             ],
             "longest_stretch_without_marker_s": d.longest_stretch_without_marker_s,
             "hedges": [{"text": h.text, "start": _r(h.start, 3)} for h in d.hedges],
+            "clipped_share": _r(d.clipped_share, 3),
         },
         "content": content,
         "scorecard": {

@@ -59,4 +59,5 @@ def measure_delivery(transcript: Transcript, features: FrameFeatures | None, set
         decision_markers=markers,
         longest_stretch_without_marker_s=longest_stretch_without_marker(markers, words) if features is not None else None,
         hedges=hedges,
+        clipped_share=round(features.clipped_share, 3) if features is not None else None,
     )

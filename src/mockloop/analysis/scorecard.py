@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from mockloop.config import DeliverySettings
+from mockloop.config import DeliverySettings, SpeechLevelSettings
 from mockloop.models import ContentResult, DeliveryMetrics, Scorecard
 from mockloop.timefmt import clock
 
@@ -133,9 +133,27 @@ def _latency_tip(d: DeliveryMetrics) -> tuple[float, str] | None:
     return None
 
 
+def _clipping_tip(d: DeliveryMetrics, levels: SpeechLevelSettings = SpeechLevelSettings()) -> str | None:
+    if d.clipped_share is None or d.clipped_share < levels.clipped_tip_min_share:
+        return None
+    return (
+        f"The recording is clipped: {d.clipped_share:.0%} of the speech hit full scale, so it sounds distorted. "
+        "Lower the microphone's input gain or sit further back."
+    )
+
+
 def delivery_tips(d: DeliveryMetrics, s: DeliverySettings) -> list[str]:
+    clipping = _clipping_tip(d)
     if d.word_count == 0:
+        if clipping:  # loud, not absent: the microphone works, the level is the problem
+            return [clipping + " No words could be made out."]
         return ["Nothing was heard: check the microphone (`mockloop devices`) and speak your answer aloud."]
+    if clipping:
+        return [clipping] + _ranked_delivery_tips(d, s)[: MAX_DELIVERY_TIPS - 1]
+    return _ranked_delivery_tips(d, s)
+
+
+def _ranked_delivery_tips(d: DeliveryMetrics, s: DeliverySettings) -> list[str]:
     candidates = [
         _filler_tip(d),
         _pause_tip(d),
