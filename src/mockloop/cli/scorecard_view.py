@@ -59,23 +59,46 @@ def delivery_table(a: Analysis) -> Table:
     return table
 
 
+JUDGE_NAMES = {"rules": "rules", "llm": "LLM", "rules+llm": "both"}
+
+
+def _llm_requested(a: Analysis) -> bool:
+    judges = (a.content.extras or {}).get("judges") or {}
+    return judges.get("requested") == "llm" or judges.get("llm") is not None
+
+
+def judge_line(a: Analysis) -> Text | None:
+    """Who decided the rubric: said when the LLM judge was asked for, above all when it fell back."""
+    if not _llm_requested(a):
+        return None
+    judges = (a.content.extras or {}).get("judges") or {}
+    if judges.get("llm") is None:
+        reason = judges.get("fallback") or "the LLM judge gave no verdicts"
+        return Text(f"LLM judge not used, the rules decided every item: {reason}", style="yellow")
+    model = judges.get("model")
+    cached = " (cached)" if judges.get("cached") else ""
+    return Text(f"Judged by the rules and the LLM judge{f' {model}' if model else ''}{cached}; the Judge column says who decided.", style="dim")
+
+
 def content_table(a: Analysis) -> Table | Text:
     if not a.content.rubric:
         return Text("No content rubric for this answer.", style="dim")
+    show_judge = _llm_requested(a)
     table = Table(box=None, pad_edge=False, show_header=True, header_style="bold")
     table.add_column("Rubric item")
     table.add_column("Met")
+    if show_judge:
+        table.add_column("Judge")
     table.add_column("Evidence", overflow="fold")
     for verdict in a.content.rubric:
         evidence = verdict.evidence[0] if verdict.evidence else None
         quote = ""
         if evidence is not None:
             quote = (f"{clock(evidence.start)} " if evidence.start is not None else "") + f'"{evidence.quote}"'
-        table.add_row(
-            verdict.id,
-            Text("yes", style="green") if verdict.met else Text("no", style="red"),
-            Text(quote, style="dim"),
-        )
+        cells = [verdict.id, Text("yes", style="green") if verdict.met else Text("no", style="red")]
+        if show_judge:
+            cells.append(JUDGE_NAMES.get(verdict.judge, verdict.judge))
+        table.add_row(*cells, Text(quote, style="dim"))
     return table
 
 
@@ -88,5 +111,7 @@ def render_analysis(a: Analysis, console: Console | None = None) -> None:
         ("Content ", "bold"), (_fmt(sc.content_score), "bold cyan"), ("/100", ""),
     )
     tips = Text("\n".join(f"{i}. {tip}" for i, tip in enumerate(sc.tips, 1)))
-    body = Group(scores, Text(""), delivery_table(a), Text(""), content_table(a), Text(""), Text("Tips", style="bold"), tips)
+    judged = judge_line(a)
+    content = [content_table(a)] + ([judged] if judged is not None else [])
+    body = Group(scores, Text(""), delivery_table(a), Text(""), *content, Text(""), Text("Tips", style="bold"), tips)
     console.print(Panel(body, title=title, expand=False))

@@ -64,7 +64,7 @@ def judge_content(
     doc = segment(transcript)
     findings = judge_rules(doc, rubric, time_limit_s=time_limit)
     verdicts = [_verdict(findings[item_id]) for item_id in rubric.ids]
-    judges: dict = {"rules": {v.id: v.met for v in verdicts}, "llm": None, "merge_rule": None}
+    judges: dict = {"rules": {v.id: v.met for v in verdicts}, "llm": None, "merge_rule": None, "requested": judge}
 
     flagged = injection_sentences(doc)
     if flagged:
@@ -81,6 +81,7 @@ def judge_content(
         outcome = llm_judge.run(doc, rubric, options, cache_dir=cache_dir)
         if outcome.items is None:
             notes.append(outcome.note)
+            judges["fallback"] = outcome.note  # the LLM was asked for and not used: the rules decided
         else:
             verdicts, detail = merge(verdicts, outcome.items, doc, rubric)
             judges.update(

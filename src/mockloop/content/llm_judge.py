@@ -5,6 +5,11 @@ delimited data with an instruction that it is never to be obeyed; the reply must
 exactly the rubric ids; anything else (timeouts, 429/5xx, malformed JSON, unknown ids) returns a
 failure note so the caller keeps the rule-based result. Validated replies are cached by a hash of
 (transcript text, kind, rubric ids, model), so re-analysing a session costs nothing.
+
+The endpoint is untrusted too: the whole call (retries included) runs under one deadline in a
+worker thread, so a server that drips a byte at a time cannot hold mockloop past it; and the
+reply is counted as it arrives and dropped once it passes max_reply_bytes, before it is held
+whole in memory.
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ import hashlib
 import json
 import os
 import re
+import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -37,9 +44,11 @@ class LLMOptions:
     model: str = field(default_factory=lambda: os.environ.get("MOCKLOOP_JUDGE_MODEL") or DEFAULT_MODEL)
     base_url: Optional[str] = field(default_factory=lambda: os.environ.get("OPENAI_BASE_URL") or None)
     api_key: Optional[str] = field(default_factory=lambda: os.environ.get("OPENAI_API_KEY") or None)
-    timeout_s: float = 60.0
+    timeout_s: float = 60.0  # per read and per connect, as the openai client counts it
     max_retries: int = 1
     temperature: float = 0.0
+    deadline_s: float = 90.0  # the whole call, retries and a slow trickle of bytes included
+    max_reply_bytes: int = 2_000_000  # a verdict is a few kB; anything this big is not one
 
     @classmethod
     def from_env(cls, **overrides) -> "LLMOptions":
@@ -225,15 +234,110 @@ class _EndpointError(Exception):
 
 
 def _ask(messages: list[dict], options: LLMOptions) -> str:
-    """One chat-completions request through the openai client; endpoint trouble -> _EndpointError."""
+    """One chat-completions request under options.deadline_s; endpoint trouble -> _EndpointError.
+
+    The request runs in a daemon thread and this call waits at most the deadline for it, because
+    no socket timeout bounds a reply that keeps arriving a byte at a time. The thread itself
+    stops at its next received chunk after the deadline (see _GuardedStream).
+    """
+    deadline = time.monotonic() + options.deadline_s
+    outcome: dict = {}
+
+    def work() -> None:
+        try:
+            outcome["content"] = _request(messages, options, deadline)
+        except BaseException as error:  # handed to the caller's thread, which decides
+            outcome["error"] = error
+
+    worker = threading.Thread(target=work, name="mockloop-llm-judge", daemon=True)
+    worker.start()
+    worker.join(options.deadline_s)
+    if worker.is_alive():
+        raise _EndpointError(f"no complete reply within {options.deadline_s:g} s")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["content"]
+
+
+class _ReplyTooLarge(Exception):
+    pass
+
+
+class _DeadlineReached(Exception):
+    pass
+
+
+def _http():
+    """The HTTP library the installed openai client is built on (httpx, or its successor httpx2)."""
+    try:
+        import httpx2 as http
+    except ImportError:  # pragma: no cover - depends on the openai release installed
+        import httpx as http
+    return http
+
+
+def _guarded_transport(limit: int, deadline: float):
+    """A transport whose replies are refused past ``limit`` bytes or past ``deadline``."""
+    http = _http()
+
+    class GuardedStream(http.SyncByteStream):
+        def __init__(self, inner) -> None:
+            self._inner = inner
+
+        def __iter__(self):
+            received = 0
+            for chunk in self._inner:
+                received += len(chunk)
+                if received > limit:
+                    raise _ReplyTooLarge()
+                if time.monotonic() > deadline:
+                    raise _DeadlineReached()
+                yield chunk
+
+        def close(self) -> None:
+            self._inner.close()
+
+    class GuardedTransport(http.HTTPTransport):
+        def handle_request(self, request):
+            response = super().handle_request(request)
+            declared = response.headers.get("content-length", "")
+            if declared.strip().isdigit() and int(declared) > limit:
+                response.close()
+                raise _ReplyTooLarge()
+            return http.Response(
+                status_code=response.status_code,
+                headers=response.headers,
+                stream=GuardedStream(response.stream),
+                extensions=response.extensions,
+                request=request,
+            )
+
+    return GuardedTransport()
+
+
+def _guard_cause(error: BaseException) -> Optional[BaseException]:
+    """The size or deadline refusal behind an error the openai client wrapped, if there is one."""
+    seen = error
+    while seen is not None:
+        if isinstance(seen, (_ReplyTooLarge, _DeadlineReached)):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def _request(messages: list[dict], options: LLMOptions, deadline: float) -> str:
     import openai  # imported here: the rule-based path must not need it
 
+    http = _http()
+    http_client = http.Client(transport=_guarded_transport(options.max_reply_bytes, deadline), timeout=options.timeout_s)
     client = openai.OpenAI(
         base_url=options.base_url,
         api_key=options.api_key or "not-needed",
         timeout=options.timeout_s,
         max_retries=options.max_retries,
+        http_client=http_client,
     )
+    too_large = f"reply larger than {options.max_reply_bytes / 1e6:g} MB"
     try:
         response = client.chat.completions.create(
             model=options.model,
@@ -241,6 +345,8 @@ def _ask(messages: list[dict], options: LLMOptions) -> str:
             response_format={"type": "json_object"},
             temperature=options.temperature,
         )
+    except (_ReplyTooLarge, _DeadlineReached) as error:
+        raise _EndpointError(too_large if isinstance(error, _ReplyTooLarge) else f"no complete reply within {options.deadline_s:g} s") from error
     except openai.APITimeoutError as error:
         raise _EndpointError(f"no reply within {options.timeout_s:g} s") from error
     except openai.RateLimitError as error:
@@ -248,12 +354,22 @@ def _ask(messages: list[dict], options: LLMOptions) -> str:
     except openai.APIStatusError as error:
         raise _EndpointError(f"HTTP {error.status_code}") from error
     except openai.APIConnectionError as error:
+        cause = _guard_cause(error)
+        if isinstance(cause, _ReplyTooLarge):
+            raise _EndpointError(too_large) from error
+        if isinstance(cause, _DeadlineReached):
+            raise _EndpointError(f"no complete reply within {options.deadline_s:g} s") from error
         raise _EndpointError(f"cannot connect to {options.base_url or 'the default endpoint'}") from error
     except openai.OpenAIError as error:
         raise _EndpointError(type(error).__name__) from error
+    except ValueError as error:  # a 200 whose body is not JSON (json.JSONDecodeError) or not a reply
+        raise LLMReplyError("the reply is not valid JSON") from error
     finally:
         client.close()
     try:
-        return response.choices[0].message.content or ""
-    except (AttributeError, IndexError) as error:
+        content = response.choices[0].message.content
+    except (AttributeError, IndexError, TypeError) as error:
         raise LLMReplyError("the reply has no message") from error
+    if content is not None and not isinstance(content, str):
+        raise LLMReplyError("the reply's message is not text")
+    return content or ""
