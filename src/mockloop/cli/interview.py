@@ -121,7 +121,7 @@ def sessions(
             index.close()
         if index.notice:
             stderr.print(f"warning: {index.notice}", markup=False, highlight=False, soft_wrap=True)
-        stderr.print(f"Indexed {count} session folder{'s' if count != 1 else ''} in {index.path}.", highlight=False)
+        stderr.print(f"Indexed {count} session folder{'s' if count != 1 else ''} in {index.path}.", markup=False, highlight=False, soft_wrap=True)
     entries = store.entries()
     if not entries:
         stdout.print(f"No sessions yet in {store.root}.", markup=False, highlight=False)

@@ -91,7 +91,7 @@ def replay(
         try:
             player = AudioPlayer(chosen.audio, speed=speed, start_s=offset, device=output_device)
         except MockloopError as exc:
-            stderr.print(f"No sound ({exc}); replaying the transcript only.", markup=False, highlight=False)
+            stderr.print(f"No sound ({exc}); replaying the transcript only.", markup=False, highlight=False, soft_wrap=True)
     if player is None:
         player = SilentPlayer(duration, speed=speed, start_s=offset)
     interactive = sys.stdin.isatty() and stdout.is_terminal and not fillers
@@ -136,7 +136,7 @@ def report(
         html = session_report(view, _version())
         target = out or Path(f"mockloop-{view.folder.name}.html")  # the checked folder name, never session.json's text
         for problem in view.problems():
-            stderr.print(f"warning: {problem}", markup=False, highlight=False)
+            stderr.print(f"warning: {problem}", markup=False, highlight=False, soft_wrap=True)
     _write_private(target, html)
     stdout.print(f"Report written to {target}", markup=False, highlight=False)
     if open_it:
@@ -157,7 +157,7 @@ def _history_rows(sessions_dir: Optional[Path], kind: Optional[str], last: Optio
         if index.notice:
             stderr.print(f"warning: {index.notice}", markup=False, highlight=False, soft_wrap=True)
         for session_id, problem in index.problems():
-            stderr.print(f"warning: skipped {session_id}: {problem}", markup=False, highlight=False)
+            stderr.print(f"warning: skipped {session_id}: {problem}", markup=False, highlight=False, soft_wrap=True)
     finally:
         index.close()
     return rows
