@@ -98,3 +98,35 @@ def folder_hashes(folder: Path) -> dict[str, str]:
 @pytest.fixture
 def hashes():
     return folder_hashes
+
+
+@pytest.fixture
+def read_only():
+    """``with read_only(folder):`` the folder cannot be written, even by root.
+
+    As root, permissions do not stop writes, so the folder is bind-mounted read-only over itself
+    (skipped where mounting is not allowed); otherwise its mode is set to 0555.
+    """
+    import contextlib
+    import os
+    import subprocess
+
+    @contextlib.contextmanager
+    def make(folder: Path):
+        if os.geteuid() == 0:
+            done = subprocess.run(["mount", "--bind", "-o", "ro", str(folder), str(folder)], capture_output=True, text=True)
+            if done.returncode != 0:
+                pytest.skip(f"cannot make a read-only folder as root here: {done.stderr.strip()}")
+            try:
+                yield folder
+            finally:
+                subprocess.run(["umount", str(folder)], check=True)
+        else:
+            mode = folder.stat().st_mode & 0o777
+            folder.chmod(0o555)
+            try:
+                yield folder
+            finally:
+                folder.chmod(mode)
+
+    return make

@@ -75,28 +75,35 @@ _SIDE_FILES = ("-journal", "-wal", "-shm")
 def migrate(db: sqlite3.Connection) -> int:
     """Apply the migrations ``db`` has not seen yet; return its schema version.
 
+    The version is read again under the write lock, so two mockloops opening a new index at the
+    same moment apply each migration once.
+
     Raises:
         SessionIndexError: the index was made by a newer mockloop.
     """
+    if _version(db) == SCHEMA_VERSION:
+        return SCHEMA_VERSION
+    manual = db.isolation_level is None
+    if manual:
+        db.execute("BEGIN IMMEDIATE")
+    try:
+        version = _version(db)
+        for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
+            step(db)
+            db.execute(f"PRAGMA user_version = {number}")
+        db.execute("COMMIT") if manual else db.commit()
+    except BaseException:
+        if db.in_transaction:
+            db.execute("ROLLBACK") if manual else db.rollback()
+        raise
+    return SCHEMA_VERSION
+
+
+def _version(db: sqlite3.Connection) -> int:
     version = db.execute("PRAGMA user_version").fetchone()[0]
     if version > SCHEMA_VERSION:
         raise SessionIndexError(f"The session index was made by a newer mockloop (schema {version}); run `mockloop sessions --reindex`.")
-    for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
-        in_transaction = db.in_transaction
-        if db.isolation_level is None and not in_transaction:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                step(db)
-                db.execute(f"PRAGMA user_version = {number}")
-                db.execute("COMMIT")
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-        else:
-            with db:
-                step(db)
-                db.execute(f"PRAGMA user_version = {number}")
-    return SCHEMA_VERSION
+    return version
 
 
 class _Unusable(Exception):
