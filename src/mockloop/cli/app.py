@@ -7,7 +7,9 @@ code 2; anything else is a bug and keeps its traceback.
 from __future__ import annotations
 
 import json
+import signal
 import sys
+from contextlib import closing
 from enum import Enum
 from pathlib import Path
 from typing import Optional
@@ -115,22 +117,32 @@ def _analyze_folder(folder: Path, jobs: int, model, kind, prompt_id, as_json: bo
         get_prompt(prompt_id)
     files = answer_files(folder)
     items = []
-    with Progress(
-        TextColumn("Analyzing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        TextColumn("{task.description}"), console=err_console, transient=True,
-    ) as progress:
-        task = progress.add_task("", total=len(files))
-        for item in analyze_folder(files, jobs, model=model, kind=kind, prompt_id=prompt_id):
-            items.append(item)
-            progress.update(task, advance=1, description=item.path.name)
-            if as_json and item.result is not None:
-                sys.stdout.write(contract_dumps(item.result) + "\n")
-                sys.stdout.flush()
+    interrupted = False
+    previous_term = signal.signal(signal.SIGTERM, _terminate_as_interrupt)
+    try:
+        with Progress(
+            TextColumn("Analyzing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            TextColumn("{task.description}"), console=err_console, transient=True,
+        ) as progress, closing(analyze_folder(files, jobs, model=model, kind=kind, prompt_id=prompt_id)) as batch:
+            task = progress.add_task("", total=len(files))
+            for item in batch:
+                items.append(item)
+                progress.update(task, advance=1, description=item.path.name)
+                if as_json and item.result is not None:
+                    sys.stdout.write(contract_dumps(item.result) + "\n")
+                    sys.stdout.flush()
+    except KeyboardInterrupt:  # the workers are gone (closing the batch stops them); keep what finished
+        interrupted = True
+    finally:
+        signal.signal(signal.SIGTERM, previous_term)
     failed = [item for item in items if item.error]
     for item in failed:
         err_console.print(f"mockloop: error: {item.error}", markup=False, highlight=False, soft_wrap=True)
     if not as_json:
-        table = Table(title=f"{len(items) - len(failed)} of {len(items)} answers analyzed")
+        title = f"{len(items) - len(failed)} of {len(items)} answers analyzed"
+        if interrupted:
+            title = f"{len(items) - len(failed)} of {len(files)} answers analyzed before the interrupt"
+        table = Table(title=title)
         for column in ("file", "duration", "wpm", "fillers/min", "long pauses", "delivery", "content"):
             table.add_column(column)
         for item in sorted(items, key=lambda i: i.path.name):
@@ -148,8 +160,15 @@ def _analyze_folder(folder: Path, jobs: int, model, kind, prompt_id, as_json: bo
                 str(r["scorecard"]["content_score"] if r["scorecard"]["content_score"] is not None else "-"),
             )
         Console().print(table)
+    if interrupted:
+        raise KeyboardInterrupt  # main() says "interrupted" and exits 130
     if failed:
         raise typer.Exit(1)
+
+
+def _terminate_as_interrupt(signum, frame):
+    """SIGTERM stops a folder analysis like Ctrl-C: workers ended, finished answers shown."""
+    raise KeyboardInterrupt
 
 
 class _null:
