@@ -114,6 +114,27 @@ def sample_json_run(session_env) -> tuple[int, str, str]:
 
 
 @pytest.fixture(scope="session")
+def valid_analysis():
+    """``valid_analysis(data)``: fails the test unless ``data`` matches the published contract.
+
+    Validates against the JSON Schema shipped in the package (mockloop/analysis/analysis.schema.json),
+    listing every problem with its path, and returns ``data`` so a test can go on reading it.
+    """
+    import jsonschema
+
+    from mockloop.analysis.contract import json_schema
+
+    validator = jsonschema.Draft202012Validator(json_schema())
+
+    def check(data: dict) -> dict:
+        problems = [f"{'/'.join(map(str, e.absolute_path)) or '$'}: {e.message}" for e in validator.iter_errors(data)]
+        assert not problems, "not a valid mockloop.analysis/1 analysis:\n" + "\n".join(problems)
+        return data
+
+    return check
+
+
+@pytest.fixture(scope="session")
 def repo_root() -> Path:
     return REPO
 

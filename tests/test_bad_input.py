@@ -123,7 +123,7 @@ def test_an_unknown_model_name_is_refused_and_the_known_names_are_offered(cli, s
 # --------------------------------------------------------------------------- silence is not an error
 
 
-def test_silence_only_audio_gives_an_empty_analysis_and_says_nothing_was_heard(cli, tmp_path):
+def test_silence_only_audio_gives_an_empty_analysis_and_says_nothing_was_heard(cli, tmp_path, valid_analysis):
     rng = np.random.default_rng(70)
     noise = rng.standard_normal(3 * 16000)
     noise *= 10 ** (-70 / 20) / np.sqrt(np.mean(noise**2))  # 3 s of room noise at -70 dBFS RMS
@@ -134,7 +134,7 @@ def test_silence_only_audio_gives_an_empty_analysis_and_says_nothing_was_heard(c
 
     assert code == 0, stderr
     assert "Traceback" not in stderr
-    analysis = json.loads(stdout)
+    analysis = valid_analysis(json.loads(stdout))
     assert analysis["transcript"]["words"] == []
     assert analysis["delivery"]["word_count"] == 0
     assert analysis["delivery"]["fillers"] == []

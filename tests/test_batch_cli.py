@@ -16,7 +16,7 @@ def run(*args) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "mockloop", *map(str, args)], capture_output=True, text=True, timeout=300)
 
 
-def test_a_folder_is_analyzed_in_parallel_with_one_contract_per_answer_and_bad_files_reported(tmp_path):
+def test_a_folder_is_analyzed_in_parallel_with_one_contract_per_answer_and_bad_files_reported(tmp_path, valid_analysis):
     for clip in ("syn_01", "syn_05"):
         shutil.copy(SYNTHETIC / f"{clip}.flac", tmp_path / f"{clip}.flac")
     (tmp_path / "notes.txt").write_text("So, um, the ingestion team owns the queue.\n")
@@ -25,7 +25,7 @@ def test_a_folder_is_analyzed_in_parallel_with_one_contract_per_answer_and_bad_f
 
     done = run("analyze", tmp_path, "--jobs", "2", "--json")
 
-    results = [json.loads(line) for line in done.stdout.splitlines()]
+    results = [valid_analysis(json.loads(line)) for line in done.stdout.splitlines()]
     assert sorted(r["source"] for r in results) == ["notes.txt", "syn_01.flac", "syn_05.flac"]
     assert all(r["schema"] == "mockloop.analysis/1" for r in results)
     assert done.returncode == 1

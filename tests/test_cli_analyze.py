@@ -44,10 +44,10 @@ def lines(report) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def analysis(sample_json_run) -> dict:
+def analysis(sample_json_run, valid_analysis) -> dict:
     code, stdout, stderr = sample_json_run
     assert code == 0, stderr
-    return json.loads(stdout)
+    return valid_analysis(json.loads(stdout))
 
 
 def row(lines: list[str], label: str) -> str:

@@ -1,25 +1,22 @@
-"""`mockloop analyze --json` keeps the mockloop.analysis/1 contract (shared/design/analysis-contract.md).
+"""`mockloop analyze --json` keeps the mockloop.analysis/1 contract, published as a JSON Schema.
 
 The audio case is the real command on audio_fixtures/sample_answer.flac, run once per session
-(the sample_json_run fixture). The shape is checked with a small structural checker written here
-(jsonschema is not a dependency): every field the contract names, with its type; fields may be
-added, so extra keys are allowed.
+(the sample_json_run fixture). The shape is checked against the schema shipped in the package
+(mockloop/analysis/analysis.schema.json) with the ``valid_analysis`` fixture, which other tests
+call on every output and saved answer; the tests here check what a schema cannot say.
 """
 
 from __future__ import annotations
 
+import copy
 import json
-import math
 import re
 
+import jsonschema
 import pytest
 
-try:  # the content judge is a separate package of mockloop; without it the rubric must be empty
-    from mockloop.content import judge_content as _judge_content  # noqa: F401
-
-    CONTENT_JUDGE = True
-except ImportError:
-    CONTENT_JUDGE = False
+from mockloop.analysis.contract import analysis_from_dict, analysis_to_dict, json_schema
+from mockloop.analysis.tokens import normalise, split_phrase
 
 SCHEMA = "mockloop.analysis/1"
 FILLED_PAUSES = {"um", "uh", "er", "ah", "hmm"}
@@ -33,80 +30,84 @@ RUBRIC_IDS = {
 }
 
 
-# --------------------------------------------------------------------------- a tiny structural checker
+# --------------------------------------------------------------------------- the schema itself
 
 
-class Type:
-    def __init__(self, name, test):
-        self.name, self.test = name, test
+def test_the_published_schema_is_a_valid_json_schema():
+    jsonschema.Draft202012Validator.check_schema(json_schema())
+    assert json_schema()["properties"]["schema"] == {"const": SCHEMA}
 
 
-NUM = Type("number", lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v))
-INT = Type("integer", lambda v: isinstance(v, int) and not isinstance(v, bool))
-STR = Type("string", lambda v: isinstance(v, str))
-BOOL = Type("boolean", lambda v: isinstance(v, bool))
-NULL = Type("null", lambda v: v is None)
-
-
-def either(*types: Type) -> Type:
-    return Type(" or ".join(t.name for t in types), lambda v: any(t.test(v) for t in types))
-
-
-def check(value, spec, path="$") -> list[str]:
-    """Every way ``value`` breaks ``spec``: a dict of required keys, a one-item list, or a Type."""
-    if isinstance(spec, dict):
-        if not isinstance(value, dict):
-            return [f"{path}: expected an object, got {type(value).__name__}"]
-        problems = []
-        for key, sub in spec.items():
-            if key not in value:
-                problems.append(f"{path}.{key}: missing")
-            else:
-                problems += check(value[key], sub, f"{path}.{key}")
-        return problems
-    if isinstance(spec, list):
-        if not isinstance(value, list):
-            return [f"{path}: expected an array, got {type(value).__name__}"]
-        return [problem for i, item in enumerate(value) for problem in check(item, spec[0], f"{path}[{i}]")]
-    return [] if spec.test(value) else [f"{path}: expected {spec.name}, got {value!r}"]
-
-
-def contract(timed: bool) -> dict:
-    """The contract's fields; times are numbers for audio and null for a text transcript."""
-    t = NUM if timed else NULL
+def _minimal() -> dict:
     return {
-        "schema": STR,
-        "source": STR,
-        "kind": STR,
-        "duration_s": t,
-        "transcript": {"text": STR, "words": [{"text": STR, "start": t, "end": t, "probability": NUM}]},
+        "schema": SCHEMA, "source": "a.txt", "kind": "system_design", "duration_s": None,
+        "transcript": {"text": "Um, hi", "words": [{"text": "Um,", "start": None, "end": None, "probability": 1.0}, {"text": "hi", "start": None, "end": None, "probability": 1.0}]},
         "delivery": {
-            "words_per_minute": t,
-            "articulation_rate_wpm": t,
-            "fillers": [{"text": STR, "kind": STR, "start": t, "end": t}],
-            "fillers_per_minute": t,
-            "pauses": [{"start": NUM, "end": NUM, "duration": NUM}],
-            "long_pauses": INT,
-            "response_latency_s": t,
-            "decision_markers": [{"text": STR, "start": t}],
-            "longest_stretch_without_marker_s": t,
-            "hedges": [{"text": STR, "start": t}],
+            "words_per_minute": None, "articulation_rate_wpm": None,
+            "fillers": [{"text": "um", "kind": "filled_pause", "start": None, "end": None, "word_index": 0, "word_indices": [0]}],
+            "fillers_per_minute": None, "pauses": [], "long_pauses": 0, "response_latency_s": None,
+            "decision_markers": [], "longest_stretch_without_marker_s": None, "hedges": [],
         },
-        "content": {
-            "rubric": [{"id": STR, "met": BOOL, "evidence": [{"quote": STR, "start": either(NUM, NULL)}]}],
-            "score": either(INT, NULL),
-        },
-        "scorecard": {"delivery_score": either(INT, NULL), "content_score": either(INT, NULL), "tips": [STR]},
+        "content": {"rubric": [], "score": None},
+        "scorecard": {"delivery_score": None, "content_score": None, "tips": []},
     }
 
 
-def test_the_checker_catches_a_renamed_field_and_a_wrong_type():
-    broken = {"schema": SCHEMA, "source": "a.flac", "kind": "system_design", "duration_s": "90"}
+def _broken(change) -> dict:
+    data = copy.deepcopy(_minimal())
+    change(data)
+    return data
 
-    problems = check(broken, contract(timed=True))
 
-    assert "$.duration_s: expected number, got '90'" in problems
-    assert "$.transcript: missing" in problems
+@pytest.mark.parametrize(
+    "label, change",
+    [
+        ("a renamed field", lambda d: d.__setitem__("duration", d.pop("duration_s"))),
+        ("a number as a string", lambda d: d.__setitem__("duration_s", "90")),
+        ("an unknown filler kind", lambda d: d["delivery"]["fillers"][0].__setitem__("kind", "cough")),
+        ("filler text with punctuation", lambda d: d["delivery"]["fillers"][0].__setitem__("text", "Um,")),
+        ("a negative word index", lambda d: d["delivery"]["fillers"][0].__setitem__("word_indices", [-1])),
+        ("another schema string", lambda d: d.__setitem__("schema", "mockloop.analysis/2")),
+        ("a score above 100", lambda d: d["scorecard"].__setitem__("delivery_score", 140)),
+        ("a missing rubric", lambda d: d["content"].pop("rubric")),
+    ],
+)
+def test_the_schema_rejects(label, change):
+    assert jsonschema.Draft202012Validator(json_schema()).is_valid(_minimal())
+    assert not jsonschema.Draft202012Validator(json_schema()).is_valid(_broken(change)), label
+
+
+def test_the_schema_allows_added_fields_where_the_contract_allows_additions(valid_analysis):
+    data = _minimal()
+    data["turns"] = []
+    data["transcript"]["may_be_unreliable"] = False
+    data["transcript"]["words"][0]["uncertain"] = True
+    data["delivery"]["repetitions"] = [{"start": 1.0, "end": 1.4, "text": "the the"}]
+    data["content"]["sequencing"] = {"first_design_statement": None}
+    valid_analysis(data)
+
+
+def _spells(words: list[dict], indices: list[int]) -> tuple[str, ...]:
+    return tuple(normalise(words[i]["text"]) for i in indices)
+
+
+def check_word_indices(analysis: dict) -> None:
+    """Each filler, marker and hedge points at the very words that spell it."""
+    words = analysis["transcript"]["words"]
+    d = analysis["delivery"]
+    for filler in d["fillers"]:
+        indices = filler["word_indices"]
+        assert indices[0] == filler["word_index"]
+        if filler["kind"] == "discourse":
+            assert _spells(words, indices) == split_phrase(filler["text"]), filler
+        else:
+            assert len(indices) == 1 and normalise(words[indices[0]]["text"]), filler
+    for hit in d["decision_markers"] + d["hedges"]:
+        indices = hit["word_indices"]
+        assert indices[0] == hit["word_index"] and indices == sorted(indices)
+        parts = split_phrase(hit["text"])
+        assert len(indices) == len(parts), hit
+        assert all(part == "*" or part == got for part, got in zip(parts, _spells(words, indices))), hit
 
 
 # --------------------------------------------------------------------------- audio input
@@ -131,8 +132,8 @@ def test_stdout_is_exactly_one_json_object_and_nothing_else(sample_json_run):
     assert stdout.count("\n") == 1
 
 
-def test_audio_analysis_has_every_contract_field_with_its_type(audio_json):
-    assert check(audio_json, contract(timed=True)) == []
+def test_audio_analysis_matches_the_published_schema(audio_json, valid_analysis):
+    valid_analysis(audio_json)
     assert audio_json["schema"] == SCHEMA
     assert audio_json["source"] == "sample_answer.flac"
     assert audio_json["kind"] == "system_design"
@@ -190,6 +191,33 @@ def test_rates_are_per_minute_of_the_answer(audio_json):
     assert d["articulation_rate_wpm"] >= d["words_per_minute"] > 0
 
 
+def test_fillers_markers_and_hedges_carry_the_indices_of_the_words_they_cover(audio_json):
+    d = audio_json["delivery"]
+    assert d["fillers"] and d["decision_markers"]
+    check_word_indices(audio_json)
+
+
+def test_an_analysis_read_back_writes_out_unchanged(audio_json):
+    assert analysis_to_dict(analysis_from_dict(audio_json)) == audio_json
+
+
+def test_an_analysis_saved_before_word_indices_reads_back_without_inventing_them(audio_json):
+    old = copy.deepcopy(audio_json)
+    for item in old["delivery"]["fillers"] + old["delivery"]["decision_markers"] + old["delivery"]["hedges"]:
+        del item["word_index"], item["word_indices"]
+
+    analysis = analysis_from_dict(old)
+
+    assert all(f.word_index == -1 and f.word_indices == () for f in analysis.delivery.fillers)
+    assert analysis_to_dict(analysis) == old
+
+
+@pytest.mark.parametrize("bad", [[], {"schema": "other/1"}, {"schema": SCHEMA, "transcript": {"words": [{"start": 1}]}}])
+def test_reading_back_a_damaged_analysis_is_a_value_error(bad):
+    with pytest.raises(ValueError):
+        analysis_from_dict(bad)
+
+
 def test_markers_and_hedges_carry_times_inside_the_recording(audio_json):
     d = audio_json["delivery"]
     for hit in d["decision_markers"] + d["hedges"]:
@@ -201,15 +229,11 @@ def test_the_rubric_lists_every_item_of_the_kind_and_the_score_is_never_invented
     content = audio_json["content"]
     rubric = content["rubric"]
 
-    assert isinstance(rubric, list)
-    if CONTENT_JUDGE:  # one verdict per item of the kind's rubric, met or not
-        assert sorted(v["id"] for v in rubric) == sorted(RUBRIC_IDS["system_design"])
-        for verdict in rubric:
-            if verdict["met"]:
-                assert verdict["evidence"], f"{verdict['id']} is met but quotes nothing"
-        assert content["score"] is None or 0 <= content["score"] <= 100
-    else:
-        assert content["score"] is None, "no rubric judged, so no score"
+    assert sorted(v["id"] for v in rubric) == sorted(RUBRIC_IDS["system_design"])  # met or not
+    for verdict in rubric:
+        if verdict["met"]:
+            assert verdict["evidence"], f"{verdict['id']} is met but quotes nothing"
+    assert content["score"] is None or 0 <= content["score"] <= 100
     assert audio_json["scorecard"]["content_score"] == content["score"]
 
 
@@ -236,12 +260,11 @@ def text_run(tmp_path, cli):
     return cli("analyze", path, "--json")
 
 
-def test_a_text_transcript_gives_the_same_schema_with_null_timings(text_run):
+def test_a_text_transcript_gives_the_same_schema_with_null_timings(text_run, valid_analysis):
     code, stdout, stderr = text_run
 
     assert code == 0, stderr
-    analysis = json.loads(stdout)
-    assert check(analysis, contract(timed=False)) == []
+    analysis = valid_analysis(json.loads(stdout))
     assert analysis["schema"] == SCHEMA
     assert analysis["source"] == "answer.txt"
     assert analysis["transcript"]["text"] == TRANSCRIPT.strip()
@@ -251,6 +274,7 @@ def test_a_text_transcript_gives_the_same_schema_with_null_timings(text_run):
 def test_a_text_transcript_has_no_pauses_but_its_fillers_are_found_from_the_words(text_run):
     analysis = json.loads(text_run[1])
     delivery = analysis["delivery"]
+    check_word_indices(analysis)
 
     assert delivery["pauses"] == [] and delivery["long_pauses"] == 0
     # "I'd like to" is not a filler; "Um," "like," and "you know," are.
@@ -270,7 +294,7 @@ def test_tips_for_a_text_transcript_cite_no_times(text_run):
     assert not any(re.search(r"\bat -", tip) for tip in tips), tips
 
 
-def test_a_text_transcript_is_judged_against_the_rubric_of_the_kind_asked_for(tmp_path, cli):
+def test_a_text_transcript_is_judged_against_the_rubric_of_the_kind_asked_for(tmp_path, cli, valid_analysis):
     path = tmp_path / "story.txt"
     path.write_text(
         "Last year our billing migration was slipping and finance could not close the quarter. "
@@ -282,10 +306,6 @@ def test_a_text_transcript_is_judged_against_the_rubric_of_the_kind_asked_for(tm
     code, stdout, stderr = cli("analyze", path, "--json", "--kind", "behavioral")
 
     assert code == 0, stderr
-    analysis = json.loads(stdout)
+    analysis = valid_analysis(json.loads(stdout))
     assert analysis["kind"] == "behavioral"
-    rubric = analysis["content"]["rubric"]
-    if CONTENT_JUDGE:
-        assert sorted(v["id"] for v in rubric) == sorted(RUBRIC_IDS["behavioral"])
-    else:
-        assert rubric == [] and analysis["content"]["score"] is None
+    assert sorted(v["id"] for v in analysis["content"]["rubric"]) == sorted(RUBRIC_IDS["behavioral"])

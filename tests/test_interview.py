@@ -90,7 +90,7 @@ def run(tmp_path, settings: InterviewSettings, analyzer=None, **kwargs):
     return interview, interview.run()
 
 
-def test_a_silent_interview_saves_the_answer_its_analysis_and_a_scorecard(tmp_path):
+def test_a_silent_interview_saves_the_answer_its_analysis_and_a_scorecard(tmp_path, valid_analysis):
     answer = write_answer(tmp_path / "answer.wav", 4.0)
     _, session = run(tmp_path, InterviewSettings(speak=False, answer_audio=(answer,), answer_speed=0))
 
@@ -102,7 +102,7 @@ def test_a_silent_interview_saves_the_answer_its_analysis_and_a_scorecard(tmp_pa
     assert main["role"] == "main" and main["stop_reason"] == "end_of_audio"
     assert main["duration_s"] == pytest.approx(4.0, abs=0.01)
     assert sf.info(session.folder / main["audio"]).duration == pytest.approx(4.0, abs=0.01)
-    analysis = json.loads((session.folder / main["analysis"]).read_text())
+    analysis = valid_analysis(json.loads((session.folder / main["analysis"]).read_text()))
     assert analysis["schema"] == "mockloop.analysis/1" and analysis["scorecard"]["content_score"] == 25
     assert record["overall"] == {"delivery_score": 80, "content_score": 25, "duration_s": 4.0}
     scorecard = (session.folder / "scorecard.md").read_text()

@@ -85,7 +85,7 @@ def first_seconds(seconds: float, folder: Path) -> tuple[Path, str]:
     return clip, " ".join(SAMPLE_TEXT.split()[:words_said])
 
 
-def test_an_interview_answered_from_a_recording_is_transcribed_scored_and_saved(prompt_id, tmp_path):
+def test_an_interview_answered_from_a_recording_is_transcribed_scored_and_saved(prompt_id, tmp_path, valid_analysis):
     answer, said = first_seconds(30, tmp_path)
     sessions_dir = tmp_path / "sessions"
     code, stdout, stderr = finish(mockloop(
@@ -98,7 +98,7 @@ def test_an_interview_answered_from_a_recording_is_transcribed_scored_and_saved(
     record = json.loads((folder / "session.json").read_text())
     assert record["status"] == "complete" and record["prompt"]["id"] == prompt_id
     assert sf.info(folder / "answer-1.wav").duration == pytest.approx(30.0, abs=0.01)
-    analysis = json.loads((folder / "answer-1.json").read_text())
+    analysis = valid_analysis(json.loads((folder / "answer-1.json").read_text()))
     assert analysis["schema"] == "mockloop.analysis/1"
     assert word_overlap(analysis["transcript"]["text"], said) > 0.8
     assert record["overall"]["delivery_score"] is not None and record["overall"]["content_score"] is not None
@@ -113,7 +113,7 @@ def test_an_interview_answered_from_a_recording_is_transcribed_scored_and_saved(
 
 
 @pytest.mark.audio_io
-def test_an_interview_records_the_default_microphone_until_the_candidate_falls_silent(prompt_id, pulse_server, tmp_path):
+def test_an_interview_records_the_default_microphone_until_the_candidate_falls_silent(prompt_id, pulse_server, tmp_path, valid_analysis):
     clip, said = first_seconds(8, tmp_path)
 
     process = mockloop(
@@ -130,7 +130,7 @@ def test_an_interview_records_the_default_microphone_until_the_candidate_falls_s
     [answer] = record["answers"]
     assert answer["stop_reason"] == "silence" and answer["source"].startswith("microphone")
     assert 8.0 <= answer["duration_s"] <= 12.0  # the clip, then 2 s of silence
-    transcript = json.loads((folder / "answer-1.json").read_text())["transcript"]["text"]
+    transcript = valid_analysis(json.loads((folder / "answer-1.json").read_text()))["transcript"]["text"]
     assert word_overlap(transcript, said) > 0.6
 
 

@@ -51,6 +51,12 @@ class Filler:
     start: Optional[float]
     end: Optional[float]
     word_index: int  # index of the first word of the filler in Transcript.words
+    word_indices: tuple[int, ...] = ()  # every word it covers ("you know": two); () means just word_index
+
+    @property
+    def words(self) -> tuple[int, ...]:
+        """Indices in Transcript.words of the words this filler covers."""
+        return self.word_indices or (self.word_index,)
 
 
 @dataclass(frozen=True)
@@ -69,8 +75,14 @@ class PhraseHit:
 
     text: str  # the phrase as listed in the phrase data ("now that we've agreed on")
     start: Optional[float]
-    word_index: int
+    word_index: int  # index of its first word in Transcript.words
     category: str = ""  # e.g. "transition", "tradeoff", "summary" for markers
+    word_indices: tuple[int, ...] = ()  # every word of the phrase (filled pauses inside it left out)
+
+    @property
+    def words(self) -> tuple[int, ...]:
+        """Indices in Transcript.words of the words of this phrase."""
+        return self.word_indices or (self.word_index,)
 
 
 @dataclass

@@ -37,8 +37,9 @@ def sample_wav(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def sample_analysis() -> dict:
-    return json.loads(SAMPLE_ANALYSIS.read_text(encoding="utf-8"))
+def sample_analysis(valid_analysis) -> dict:
+    """A saved analysis of the sample answer (from before word indices were recorded)."""
+    return valid_analysis(json.loads(SAMPLE_ANALYSIS.read_text(encoding="utf-8")))
 
 
 @pytest.fixture

@@ -1,5 +1,7 @@
 """The transcript's words carry the habits found in the analysis, and pauses sit where they happened."""
 
+import copy
+
 from mockloop.review.highlights import Pause, Word, marked_words, moments, timeline
 
 ANALYSIS = {
@@ -10,9 +12,12 @@ ANALYSIS = {
         {"text": "I", "start": 5.0, "end": 5.1}, {"text": "think", "start": 5.1, "end": 5.4}, {"text": "so.", "start": 9.0, "end": 9.3},
     ]},
     "delivery": {
-        "fillers": [{"text": "um", "kind": "filled_pause", "start": 0.5, "end": 0.8}, {"text": "you know", "kind": "discourse", "start": 4.25, "end": 4.5}],
-        "hedges": [{"text": "I think", "start": 5.0}],
-        "decision_markers": [{"text": "let me confirm", "start": 0.9, "category": "scoping"}],
+        "fillers": [
+            {"text": "um", "kind": "filled_pause", "start": 0.5, "end": 0.8, "word_index": 0, "word_indices": [0]},
+            {"text": "you know", "kind": "discourse", "start": 4.25, "end": 4.5, "word_index": 4, "word_indices": [4, 5]},
+        ],
+        "hedges": [{"text": "i think", "start": 5.0, "word_index": 6, "word_indices": [6, 7]}],
+        "decision_markers": [{"text": "let me confirm", "start": 0.9, "category": "scoping", "word_index": 1, "word_indices": [1, 2, 3]}],
         "pauses": [{"start": 1.5, "end": 4.0, "duration": 2.5}, {"start": 5.4, "end": 5.8, "duration": 0.4}],
         "long_pause_threshold_s": 2.0,
     },
@@ -31,9 +36,28 @@ def test_fillers_hedges_and_markers_mark_the_words_they_cover():
     assert t["so."] == set()
 
 
-def test_a_two_word_filler_marks_both_words_even_when_whisper_times_drift():
+def test_a_two_word_filler_marks_both_words():
     t = tags()
     assert t["you"] == t["know,"] == {"filler"}
+
+
+def test_the_word_indices_decide_not_the_times():
+    """A filled pause re-timed onto its syllable may overlap the next word ("robot."): only its own word is marked."""
+    analysis = copy.deepcopy(ANALYSIS)
+    analysis["delivery"]["fillers"][0].update(start=0.6, end=0.98)  # reaches into "let"
+
+    marked = [w.text for w in marked_words(analysis) if "filler" in w.tags]
+
+    assert marked == ["Um,", "you", "know,"]
+
+
+def test_an_analysis_saved_without_word_indices_is_matched_by_time_and_text():
+    analysis = copy.deepcopy(ANALYSIS)
+    for key in ("fillers", "hedges", "decision_markers"):
+        for item in analysis["delivery"][key]:
+            del item["word_index"], item["word_indices"]
+
+    assert {w.text: w.tags for w in marked_words(analysis)} == tags()
 
 
 def test_the_timeline_puts_pauses_between_words_and_flags_the_long_ones():

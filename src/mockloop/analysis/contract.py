@@ -1,21 +1,45 @@
 """The `mockloop analyze --json` contract (schema mockloop.analysis/1).
 
-This is a public interface (see the design note analysis-contract.md): fields may be added, never
-renamed or removed without bumping SCHEMA. Everything that leaves the process as JSON goes
-through analysis_to_dict, so the session files and the CLI can never drift apart, and
-analysis_to_dict passes its result through plain_json: the one place that turns numpy scalars and
-tuples into JSON types and refuses anything else, naming the field, before it can reach a file.
+This is a public interface: fields may be added, never renamed or removed without bumping SCHEMA.
+The whole contract is published as a JSON Schema next to this module (``analysis.schema.json``,
+read with `json_schema()`). Everything that leaves the process as JSON goes through
+`analysis_to_dict`, and everything read back (saved answers) through `analysis_from_dict`, so the
+session files, the CLI and the review views can never drift apart. analysis_to_dict passes its
+result through plain_json: the one place that turns numpy scalars and tuples into JSON types and
+refuses anything else, naming the field, before it can reach a file.
 """
 
 from __future__ import annotations
 
 import json
 import math
+from functools import lru_cache
+from importlib import resources
 from typing import Any
 
-from mockloop.models import Analysis
+from mockloop.models import (
+    Analysis,
+    ContentResult,
+    DeliveryMetrics,
+    Evidence,
+    Filler,
+    Pause,
+    PhraseHit,
+    RubricVerdict,
+    Scorecard,
+    Transcript,
+    Word,
+)
 
 SCHEMA = "mockloop.analysis/1"
+SCHEMA_FILE = "analysis.schema.json"
+
+
+@lru_cache(maxsize=1)
+def json_schema() -> dict:
+    """The contract as a JSON Schema (draft 2020-12), as shipped in the package."""
+    text = resources.files("mockloop.analysis").joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
+    return json.loads(text)
 
 
 class ContractTypeError(TypeError):
@@ -60,6 +84,13 @@ def dumps(data: dict, indent: int | None = None) -> str:
 
 def _r(value, digits=2):
     return None if value is None else round(float(value), digits)
+
+
+def _index_fields(item: Filler | PhraseHit) -> dict:
+    """``word_index`` (first word) and ``word_indices`` (every word); none when not known."""
+    if item.word_index < 0:  # read back from an analysis saved before indices were recorded
+        return {}
+    return {"word_index": item.word_index, "word_indices": list(item.words)}
 
 
 def analysis_to_dict(a: Analysis) -> dict:
@@ -110,7 +141,14 @@ def _analysis_fields(a: Analysis) -> dict:
             "word_count": d.word_count,
             "speaking_time_s": d.speaking_time_s,
             "fillers": [
-                {"text": f.text, "kind": f.kind, "start": _r(f.start, 3), "end": _r(f.end, 3)} for f in d.fillers
+                {
+                    "text": f.text,
+                    "kind": f.kind,
+                    "start": _r(f.start, 3),
+                    "end": _r(f.end, 3),
+                    **_index_fields(f),
+                }
+                for f in d.fillers
             ],
             "fillers_per_minute": d.fillers_per_minute,
             "pauses": [
@@ -120,10 +158,19 @@ def _analysis_fields(a: Analysis) -> dict:
             "long_pause_threshold_s": d.long_pause_threshold_s,
             "response_latency_s": d.response_latency_s,
             "decision_markers": [
-                {"text": m.text, "start": _r(m.start, 3), "category": m.category} for m in d.decision_markers
+                {
+                    "text": m.text,
+                    "start": _r(m.start, 3),
+                    "category": m.category,
+                    **_index_fields(m),
+                }
+                for m in d.decision_markers
             ],
             "longest_stretch_without_marker_s": d.longest_stretch_without_marker_s,
-            "hedges": [{"text": h.text, "start": _r(h.start, 3)} for h in d.hedges],
+            "hedges": [
+                {"text": h.text, "start": _r(h.start, 3), **_index_fields(h)}
+                for h in d.hedges
+            ],
             "clipped_share": _r(d.clipped_share, 3),
         },
         "content": content,
@@ -133,3 +180,104 @@ def _analysis_fields(a: Analysis) -> dict:
             "tips": list(a.scorecard.tips),
         },
     }
+
+
+# --------------------------------------------------------------------------- reading back
+
+_CONTENT_KEYS = {"rubric", "score"}
+
+
+def analysis_from_dict(data: dict) -> Analysis:
+    """The models' Analysis of a contract dict (a saved answer, an ``analyze --json`` output).
+
+    Word indices are read back where present; an analysis saved before they were added gets
+    ``word_index`` -1 and no ``word_indices`` for its fillers, markers and hedges, so nothing is
+    guessed. Session files are untrusted input: a wrong shape raises ValueError.
+    """
+    try:
+        return _analysis_from_dict(data)
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise ValueError(f"not a {SCHEMA} analysis ({type(exc).__name__}: {exc})") from None
+
+
+def _analysis_from_dict(data: dict) -> Analysis:
+    if not isinstance(data, dict) or data.get("schema") != SCHEMA:
+        raise ValueError(f"not a {SCHEMA} analysis")
+    t = data.get("transcript") or {}
+    transcript = Transcript(
+        words=[
+            Word(
+                text=str(w["text"]),
+                start=_f(w.get("start")),
+                end=_f(w.get("end")),
+                probability=float(w.get("probability", 1.0) if w.get("probability") is not None else 1.0),
+                recovered=bool(w.get("recovered", False)),
+            )
+            for w in t.get("words") or []
+        ],
+        duration_s=_f(data.get("duration_s")),
+        model=data.get("model"),
+    )
+    d = data.get("delivery") or {}
+    delivery = DeliveryMetrics(
+        duration_s=_f(data.get("duration_s")),
+        word_count=int(d.get("word_count") or len(transcript.words)),
+        speaking_time_s=_f(d.get("speaking_time_s")),
+        words_per_minute=_f(d.get("words_per_minute")),
+        articulation_rate_wpm=_f(d.get("articulation_rate_wpm")),
+        fillers=[
+            Filler(str(f["text"]), str(f["kind"]), _f(f.get("start")), _f(f.get("end")), *_indices(f))
+            for f in d.get("fillers") or []
+        ],
+        fillers_per_minute=_f(d.get("fillers_per_minute")),
+        pauses=[Pause(float(p["start"]), float(p["end"])) for p in d.get("pauses") or []],
+        long_pause_threshold_s=float(d.get("long_pause_threshold_s") or 2.0),
+        response_latency_s=_f(d.get("response_latency_s")),
+        decision_markers=[_phrase_hit(m) for m in d.get("decision_markers") or []],
+        longest_stretch_without_marker_s=_f(d.get("longest_stretch_without_marker_s")),
+        hedges=[_phrase_hit(h) for h in d.get("hedges") or []],
+        clipped_share=_f(d.get("clipped_share")),
+    )
+    c = data.get("content") or {}
+    content = ContentResult(
+        kind=str(data.get("kind", "")),
+        rubric=[
+            RubricVerdict(
+                id=str(v["id"]),
+                met=bool(v["met"]),
+                evidence=[Evidence(str(e["quote"]), _f(e.get("start"))) for e in v.get("evidence") or []],
+                judge=str(v.get("judge", "rules")),
+                note=str(v.get("note", "")),
+            )
+            for v in c.get("rubric") or []
+        ],
+        score=c.get("score"),
+        extras={key: value for key, value in c.items() if key not in _CONTENT_KEYS},
+    )
+    sc = data.get("scorecard") or {}
+    scorecard = Scorecard(sc.get("delivery_score"), sc.get("content_score"), [str(tip) for tip in sc.get("tips") or []])
+    return Analysis(
+        source=str(data.get("source", "")),
+        kind=str(data.get("kind", "")),
+        transcript=transcript,
+        delivery=delivery,
+        content=content,
+        scorecard=scorecard,
+        prompt_id=data.get("prompt_id"),
+    )
+
+
+def _f(value) -> float | None:
+    return None if value is None else float(value)
+
+
+def _indices(item: dict) -> tuple[int, tuple[int, ...]]:
+    indices = tuple(int(i) for i in item.get("word_indices") or ())
+    first = item.get("word_index")
+    first = int(first) if first is not None else (indices[0] if indices else -1)
+    return first, indices
+
+
+def _phrase_hit(item: dict) -> PhraseHit:
+    first, indices = _indices(item)
+    return PhraseHit(str(item["text"]), _f(item.get("start")), first, str(item.get("category", "")), indices)

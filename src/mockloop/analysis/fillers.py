@@ -402,7 +402,7 @@ def find_fillers(words: list[Word], tokens: list[Token] | None = None) -> list[F
     for pos, tok in enumerate(tokens):
         if pos in filled_positions:
             word = words[tok.index]
-            fillers.append(Filler(canonical[pos], FILLED_PAUSE, word.start, word.end, tok.index))
+            fillers.append(Filler(canonical[pos], FILLED_PAUSE, word.start, word.end, tok.index, (tok.index,)))
             used.add(pos)
             continue
         if pos in used:
@@ -415,7 +415,8 @@ def find_fillers(words: list[Word], tokens: list[Token] | None = None) -> list[F
                 continue
             if _is_discourse_filler(phrase, context, tokens, pos, last, filled_positions):
                 first_word, last_word = words[tokens[pos].index], words[tokens[last].index]
-                fillers.append(Filler(phrase, DISCOURSE, first_word.start, last_word.end, tokens[pos].index))
+                covered = tuple(t.index for t in tokens[pos : last + 1])
+                fillers.append(Filler(phrase, DISCOURSE, first_word.start, last_word.end, tokens[pos].index, covered))
                 used.update(range(pos, last + 1))
             break
     fillers.sort(key=lambda f: f.word_index)

@@ -29,8 +29,8 @@ def find_decision_markers(words: list[Word], tokens: list[Token] | None = None) 
     by_phrase = _marker_categories()
     hits = find_phrases(tokens, list(by_phrase), skip)
     return [
-        PhraseHit(phrase, words[tokens[first].index].start, tokens[first].index, by_phrase[phrase])
-        for phrase, first, _last in hits
+        PhraseHit(phrase, words[tokens[first].index].start, tokens[first].index, by_phrase[phrase], _covered(tokens, first, last, skip))
+        for phrase, first, last in hits
     ]
 
 
@@ -38,7 +38,15 @@ def find_hedges(words: list[Word], tokens: list[Token] | None = None) -> list[Ph
     tokens = tokenize(words) if tokens is None else tokens
     skip = frozenset(filled_pause_spellings())
     hits = find_phrases(tokens, phrase_data()["hedges"], skip)
-    return [PhraseHit(phrase, words[tokens[first].index].start, tokens[first].index) for phrase, first, _ in hits]
+    return [
+        PhraseHit(phrase, words[tokens[first].index].start, tokens[first].index, word_indices=_covered(tokens, first, last, skip))
+        for phrase, first, last in hits
+    ]
+
+
+def _covered(tokens: list[Token], first: int, last: int, skip: frozenset[str]) -> tuple[int, ...]:
+    """Word indices of a phrase match, without the filled pauses it was matched across."""
+    return tuple(t.index for t in tokens[first : last + 1] if t.norm not in skip)
 
 
 def longest_stretch_without_marker(markers: list[PhraseHit], words: list[Word]) -> float | None:

@@ -1,8 +1,9 @@
 """The transcript as a timeline of marked words and pauses, shared by the replay and the report.
 
-The analysis lists fillers, hedges and decision markers by time and text; here they are attached
-to the words they cover, so every view colours the same words, and the pauses become gaps in the
-stream at the moment they happened.
+The analysis lists fillers, hedges and decision markers with the indices of the words they cover
+(``word_indices``); here those words are tagged, so every view colours exactly the words the
+analysis marked, and the pauses become gaps in the stream at the moment they happened. Analyses
+saved before the indices were recorded are matched by time and text instead (`_guess_by_time`).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Union
 
-TOLERANCE_S = 0.02
+TOLERANCE_S = 0.02  # only for analyses without word indices
 
 
 @dataclass
@@ -41,17 +42,33 @@ def marked_words(analysis: dict) -> list[Word]:
         for i, w in enumerate(raw)
     ]
     delivery = analysis.get("delivery") or {}
-    for filler in delivery.get("fillers") or []:
-        start, end = float(filler.get("start") or 0.0), float(filler.get("end") or filler.get("start") or 0.0)
-        hit = [w for w in words if w.start < end - TOLERANCE_S and w.end > start + TOLERANCE_S]
-        hit = _extend_back(words, hit, str(filler.get("text", "")).split())
-        for w in hit or _phrase(words, start, filler.get("text", "")):
-            w.tags.add("filler")
-    for key, tag in (("hedges", "hedge"), ("decision_markers", "marker")):
+    for key, tag in (("fillers", "filler"), ("hedges", "hedge"), ("decision_markers", "marker")):
         for item in delivery.get(key) or []:
-            for w in _phrase(words, float(item.get("start") or 0.0), item.get("text", "")):
+            covered = _by_index(words, item)
+            if covered is None:
+                covered = _guess_by_time(words, item, is_filler=tag == "filler")
+            for w in covered:
                 w.tags.add(tag)
     return words
+
+
+def _by_index(words: list[Word], item: dict) -> list[Word] | None:
+    """The words at the item's ``word_indices``; None when it has none (an older analysis)."""
+    indices = item.get("word_indices")
+    if not isinstance(indices, list) or not indices:
+        return None
+    return [words[i] for i in indices if isinstance(i, int) and 0 <= i < len(words)]
+
+
+def _guess_by_time(words: list[Word], item: dict, is_filler: bool) -> list[Word]:
+    """For analyses saved without word indices: the words at the item's time, by its text."""
+    start = float(item.get("start") or 0.0)
+    if not is_filler:
+        return _phrase(words, start, item.get("text", ""))
+    end = float(item.get("end") or item.get("start") or 0.0)
+    hit = [w for w in words if w.start < end - TOLERANCE_S and w.end > start + TOLERANCE_S]
+    hit = _extend_back(words, hit, str(item.get("text", "")).split())
+    return hit or _phrase(words, start, item.get("text", ""))
 
 
 def timeline(analysis: dict) -> list[Event]:
