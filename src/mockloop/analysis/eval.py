@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import statistics
 import sys
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ from mockloop.analysis.fillers import FILLED_PAUSE, canonical_filled_pause, find
 from mockloop.models import Filler, Pause, Word
 from mockloop.analysis.pipeline import Analyzer
 from mockloop.analysis.tokens import normalise
+from mockloop.analysis.wer import word_errors
 
 REPO = Path(__file__).resolve().parents[3]  # src/mockloop/analysis/eval.py -> the repository
 DEFAULT_SYNTHETIC = REPO / "audio_fixtures" / "synthetic"
@@ -57,10 +59,18 @@ class Method:
     live: bool = False  # fed in 100 ms blocks as a recording is, transcribed ahead at pauses
     enter_delay_s: float = 0.0  # room tone appended, as a live answer has before Enter is pressed
 
+    _results: dict = field(default_factory=dict, init=False, repr=False)
+
     def run(self, path: Path) -> tuple[list[Word], list[Filler], list[Pause]]:
-        samples = load_audio(path)
+        """Words, fillers and pauses of one recording; computed once per method and file."""
+        key = Path(path).resolve()
+        if key not in self._results:
+            self._results[key] = self._run(load_audio(path))
+        return self._results[key]
+
+    def _run(self, samples: np.ndarray) -> tuple[list[Word], list[Filler], list[Pause]]:
         if self.plain:
-            words = self.analyzer.transcriber.transcribe(samples)
+            words = plain_faster_whisper_words(self.analyzer.transcriber.load(), samples)
             fillers = find_fillers(words)
             pauses = [
                 Pause(a.end, b.start)
@@ -82,6 +92,20 @@ class Method:
         return transcript.words, delivery.fillers, delivery.pauses
 
 
+def plain_faster_whisper_words(model, samples: np.ndarray) -> list[Word]:
+    """The floor: faster-whisper's own defaults (beam 5, temperature fallback, no prompt, no VAD).
+
+    Called on the WhisperModel directly, so whatever mockloop's transcriber does, the floor stays
+    the plain library. Word timestamps do not change the decoded text; they give the pauses.
+    """
+    segments, _info = model.transcribe(samples, word_timestamps=True)
+    return [
+        Word(w.word.strip(), float(w.start), float(w.end), float(w.probability))
+        for segment in segments
+        for w in (segment.words or [])
+    ]
+
+
 def feed_as_if_live(streamer, samples: np.ndarray) -> None:
     """Feed 100 ms blocks, each once the worker is idle: in real time the worker keeps up."""
     for start in range(0, len(samples), LIVE_BLOCK):
@@ -99,10 +123,6 @@ def room_tone(samples: np.ndarray, seconds: float) -> np.ndarray:
 
 
 def make_methods(model: str | None, baseline: bool, live: bool = False) -> list[Method]:
-    from dataclasses import replace
-
-    from mockloop.config import DEFAULT_SETTINGS
-
     methods = [Method("mockloop", Analyzer(model))]
     if live:
         # The same audio both ways, so any difference is streaming's own.
@@ -110,14 +130,8 @@ def make_methods(model: str | None, baseline: bool, live: bool = False) -> list[
         methods.append(Method("mockloop, file ending in room tone", methods[0].analyzer, enter_delay_s=delay))
         methods.append(Method("mockloop live, same audio", methods[0].analyzer, live=True, enter_delay_s=delay))
     if baseline:
-        plain_settings = replace(
-            DEFAULT_SETTINGS,
-            # faster-whisper's own defaults: no prompt, temperature fallback 0.0 ... 1.0
-            transcribe=replace(
-                DEFAULT_SETTINGS.transcribe, initial_prompt="", temperature=(0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
-            ),
-        )
-        methods.append(Method("plain faster-whisper", Analyzer(model, plain_settings), plain=True))
+        # plain_faster_whisper_words uses the same loaded model with the library's defaults
+        methods.append(Method("plain faster-whisper", methods[0].analyzer, plain=True))
     return methods
 
 
@@ -165,12 +179,13 @@ def _filler_key(kind: str, text: str) -> str:
 
 def score_synthetic(method: Method, folder: Path) -> dict:
     fillers, pauses = Tally(), Tally()
-    per_file = []
+    per_file, word_rows = [], []
     for truth_path in sorted(folder.glob("*.json")):
         if truth_path.name == "index.json":
             continue
         truth = json.loads(truth_path.read_text())
-        _words, found_fillers, found_pauses = method.run(truth_path.with_name(truth["audio"]))
+        words, found_fillers, found_pauses = method.run(truth_path.with_name(truth["audio"]))
+        word_rows.append(word_row(truth["id"], truth["text"], words))
         file_tp = 0
         for key in {_filler_key(f["kind"], f["text"]) for f in truth["fillers"]} | {
             _filler_key(f.kind, f.text) for f in found_fillers
@@ -205,36 +220,110 @@ def score_synthetic(method: Method, folder: Path) -> dict:
         if pauses.boundary_errors
         else None,
         "files": per_file,
+        "words": summarise_words(word_rows),
+    }
+
+
+# --------------------------------------------------------------------------- words
+
+WORST_FILES_SHOWN = 3
+
+
+def word_row(file: str, reference: str, words: list[Word]) -> dict:
+    """WER and word-count ratio of one file (filled pauses left out on both sides)."""
+    e = word_errors(reference, " ".join(w.text for w in words))
+    return {
+        "file": file,
+        "reference_words": e.reference_words,
+        "words": e.hypothesis_words,
+        "substitutions": e.substitutions,
+        "deletions": e.deletions,
+        "insertions": e.insertions,
+        "wer": round(e.wer, 3),
+        "word_count_ratio": round(e.word_count_ratio, 3) if e.word_count_ratio is not None else None,
+    }
+
+
+def summarise_words(rows: list[dict]) -> dict:
+    """Set WER (all errors over all reference words) and the files that decide it."""
+    ref = sum(r["reference_words"] for r in rows)
+    errors = sum(r["substitutions"] + r["deletions"] + r["insertions"] for r in rows)
+    ratios = [r for r in rows if r["word_count_ratio"] is not None]
+    return {
+        "files": len(rows),
+        "reference_words": ref,
+        "wer": round(errors / ref, 3) if ref else None,
+        "worst": sorted(rows, key=lambda r: -r["wer"])[:WORST_FILES_SHOWN],
+        "lowest_word_count_ratio": min(ratios, key=lambda r: r["word_count_ratio"]) if ratios else None,
+        "highest_word_count_ratio": max(ratios, key=lambda r: r["word_count_ratio"]) if ratios else None,
+        "rows": rows,
     }
 
 
 # --------------------------------------------------------------------------- real speech
 
 
-def real_truth(folder: Path) -> dict[str, tuple[Path, set[int], bool]]:
-    """name -> (audio path, accepted filled-pause counts, clean clip or trap with no filler)."""
+JFK_TEXT = (
+    "And so, my fellow Americans, ask not what your country can do for you, "
+    "ask what you can do for your country."
+)
+_ANNOTATION = re.compile(r"^<(hes|cutoff)-(.+)>$")
+
+
+def reference_words_of_annotated(text: str) -> str:
+    """The words a listener would write from an annotated verbatim transcript.
+
+    MFA's marks: <hes-X> is X drawn out (kept as X); <cutoff-X> is a cut-off fragment of X and
+    [laughter], <unk>, <VOCNOISE>, [adif] are not words (all left out: no transcriber writes them
+    the same way); 'er is "her" said casually.
+    """
+    out = []
+    for token in text.split():
+        mark = _ANNOTATION.match(token)
+        if mark:
+            if mark.group(1) == "hes":
+                out.append(mark.group(2))
+            continue
+        if token.startswith(("<", "[")):
+            continue
+        out.append("her" if token == "'er" else token)
+    return " ".join(out)
+
+
+@dataclass(frozen=True)
+class RealCase:
+    path: Path
+    accepted: set[int]  # accepted filled-pause counts
+    clean: bool  # a clean clip or a trap: no filled pause at all
+    reference: str  # the words, fillers and annotations left in (see reference_words_of_annotated)
+
+
+def real_truth(folder: Path) -> dict[str, RealCase]:
+    """name -> the recording, its filled-pause count(s) and its reference text."""
     cases = {}
     refs = json.loads((folder / "mfa_filler_clips" / "reference_transcripts.json").read_text())["transcripts"]
     for name, text in refs.items():
         count = sum(1 for tok in text.split() if canonical_filled_pause(normalise(tok)) and not tok.startswith("'"))
-        cases[name] = (folder / "mfa_filler_clips" / f"{name}.flac", {count}, count == 0)
+        cases[name] = RealCase(folder / "mfa_filler_clips" / f"{name}.flac", {count}, count == 0, text)
     for lab in sorted((folder / "mfa_monologues").glob("*.lab")):
-        count = sum(1 for tok in lab.read_text().split() if canonical_filled_pause(tok))
+        text = lab.read_text()
+        count = sum(1 for tok in text.split() if canonical_filled_pause(tok))
         accepted = _REAL_ACCEPTED_EXTRA.get(lab.stem, {count})
-        cases[lab.stem] = (lab.with_suffix(".wav"), accepted, False)
+        cases[lab.stem] = RealCase(lab.with_suffix(".wav"), accepted, False, text)
     jfk = folder / "jfk" / "jfk.wav"
     if jfk.exists():
-        cases["jfk"] = (jfk, {0}, True)
+        cases["jfk"] = RealCase(jfk, {0}, True, JFK_TEXT)
     return cases
 
 
 def score_real(method: Method, folder: Path) -> dict:
-    rows = []
-    for name, (path, accepted, clean) in sorted(real_truth(folder).items()):
-        _w, fillers, _p = method.run(path)
+    rows, word_rows = [], []
+    for name, case in sorted(real_truth(folder).items()):
+        words, fillers, _p = method.run(case.path)
         found = sum(1 for f in fillers if f.kind == FILLED_PAUSE)
-        error = min(abs(found - a) for a in accepted)
-        rows.append({"file": name, "truth": sorted(accepted), "found": found, "error": error, "clean": clean})
+        error = min(abs(found - a) for a in case.accepted)
+        rows.append({"file": name, "truth": sorted(case.accepted), "found": found, "error": error, "clean": case.clean})
+        word_rows.append(word_row(name, reference_words_of_annotated(case.reference), words))
     return {
         "files": len(rows),
         "exact": sum(r["error"] == 0 for r in rows),
@@ -242,7 +331,27 @@ def score_real(method: Method, folder: Path) -> dict:
         "total_abs_error": sum(r["error"] for r in rows),
         "invented_on_clean": sum(r["found"] for r in rows if r["clean"]),
         "rows": rows,
+        "words": summarise_words(word_rows),
     }
+
+
+def print_words(label: str, words: dict, verbose: bool) -> None:
+    if words["wer"] is None:
+        return
+    worst = ", ".join(f"{r['file']} {r['wer']:.2f}" for r in words["worst"])
+    lo, hi = words["lowest_word_count_ratio"], words["highest_word_count_ratio"]
+    print(
+        f"  {label:10s} WER {words['wer']:.3f} on {words['reference_words']} words in {words['files']} files | "
+        f"worst {worst} | word-count ratio {lo['word_count_ratio']:.2f} ({lo['file']}) .. "
+        f"{hi['word_count_ratio']:.2f} ({hi['file']})"
+    )
+    if verbose:
+        for r in words["rows"]:
+            print(
+                f"    {r['file']:24s} ref {r['reference_words']:4d} got {r['words']:4d} "
+                f"S {r['substitutions']:3d} D {r['deletions']:3d} I {r['insertions']:3d} "
+                f"WER {r['wer']:.3f} ratio {r['word_count_ratio'] if r['word_count_ratio'] is not None else '-'}"
+            )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -279,6 +388,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.verbose:
                 for fid, t, g, tp in s["files"]:
                     print(f"    {fid:12s} truth {t:2d} found {g:2d} matched {tp:2d}")
+            print_words("synthetic", s["words"], args.verbose)
         if "real" in entry:
             r = entry["real"]
             print(
@@ -289,6 +399,7 @@ def main(argv: list[str] | None = None) -> int:
                 for row in r["rows"]:
                     mark = "" if row["error"] == 0 else f"  <- off by {row['error']}"
                     print(f"    {row['file']:24s} truth {row['truth']} found {row['found']}{mark}")
+            print_words("real", r["words"], args.verbose)
     return 0
 
 
