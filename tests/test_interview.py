@@ -20,6 +20,7 @@ import soundfile as sf
 
 from mockloop.errors import InputError
 from mockloop.interview.loop import (
+    AnswerAnalyzer,
     Interview,
     InterviewInterrupted,
     InterviewSettings,
@@ -51,6 +52,15 @@ class MeasuringAnalyzer:
     def __init__(self, met: list[set[str]]):
         self.met = met
         self.calls: list[Path] = []
+
+    def load(self) -> None:
+        pass
+
+    def start_stream(self, live=False):
+        return None  # no live transcription: every answer is measured from its saved file
+
+    def analyze_stream(self, streamer, source, kind=None, prompt=None):
+        raise AssertionError("start_stream returned no stream to analyse")
 
     def analyze_file(self, path, kind=None, prompt=None) -> Analysis:
         self.calls.append(Path(path))
@@ -179,13 +189,21 @@ def test_an_unwritable_sessions_folder_fails_before_anything_is_asked(tmp_path):
     assert asked == []
 
 
+def test_the_pipeline_analyzer_and_the_stand_in_both_are_answer_analyzers():
+    from mockloop.analysis.pipeline import Analyzer
+
+    assert isinstance(Analyzer(), AnswerAnalyzer)
+    assert isinstance(MeasuringAnalyzer([]), AnswerAnalyzer)
+    assert not isinstance(SimpleNamespace(analyze_file=lambda path: None), AnswerAnalyzer)
+
+
 def test_an_answer_that_cannot_be_analysed_is_still_saved_with_the_reason(tmp_path):
-    class BrokenModel:
+    class BrokenModel(MeasuringAnalyzer):
         def analyze_file(self, path, kind=None, prompt=None):
             raise InputError("the model could not read this")
 
     answer = write_answer(tmp_path / "answer.wav", 1.0)
-    _, session = run(tmp_path, InterviewSettings(speak=False, answer_audio=(answer,), answer_speed=0), analyzer=BrokenModel())
+    _, session = run(tmp_path, InterviewSettings(speak=False, answer_audio=(answer,), answer_speed=0), analyzer=BrokenModel([]))
     [main] = session.record.answers
     assert session.record.status == "complete" and main.analysis is None
     assert "Not analysed: the model could not read this" in main.error

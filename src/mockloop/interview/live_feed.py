@@ -60,6 +60,10 @@ class LiveStream:
             if self._ready is not None:
                 self._ready.wait()
             self._streamer = self._make_streamer()
+            if self._streamer is None:  # the analyzer cannot stream: the saved file is analysed
+                for _ in self._blocks:
+                    pass
+                return
             for block in self._blocks:
                 self._streamer.feed(self._convert(block))
         except BaseException as exc:  # noqa: BLE001 - reported by streamer()
@@ -67,8 +71,8 @@ class LiveStream:
             for _ in self._blocks:  # keep draining so the recorder's queue does not grow
                 pass
 
-    def streamer(self) -> StreamingTranscriber:
-        """The fed streamer, once the recording has ended (call finish on it)."""
+    def streamer(self) -> StreamingTranscriber | None:
+        """The fed streamer, once the recording has ended (call finish on it); None if none was made."""
         self._thread.join()
         if self._error is not None:
             if self._streamer is not None:

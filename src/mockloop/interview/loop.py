@@ -19,13 +19,38 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Optional, Protocol, Sequence, runtime_checkable
 
 from mockloop.audio_io.levels import SilenceStop
 from mockloop.audio_io.recorder import Recorder, RecordingResult, StopReason
 from mockloop.errors import InputError, MockloopError
 from mockloop.sessions import SCORECARD, AnswerRecord, Session, SessionStore
 from mockloop.timefmt import clock
+
+if TYPE_CHECKING:
+    from mockloop.analysis.stream import StreamingTranscriber
+    from mockloop.models import Analysis
+
+
+@runtime_checkable
+class AnswerAnalyzer(Protocol):
+    """What the interview needs from an analyzer; ``mockloop.analysis.pipeline.Analyzer`` is one.
+
+    ``start_stream`` may return None: that analyzer cannot transcribe while the candidate talks,
+    and each answer is analysed from its saved file instead.
+    """
+
+    def load(self) -> None:
+        """Load the model (called in a background thread while the prompt is spoken)."""
+
+    def analyze_file(self, path: Path, kind: str | None = None, prompt: Any = None) -> "Analysis":
+        """Analyse a saved answer."""
+
+    def start_stream(self, live: bool = False) -> "StreamingTranscriber | None":
+        """A transcriber to feed the recording into as it is made, or None."""
+
+    def analyze_stream(self, streamer: "StreamingTranscriber", source: str, kind: str | None = None, prompt: Any = None) -> "Analysis":
+        """Finish a stream from start_stream and analyse it."""
 
 STYLES = ("silent", "probing")
 DEFAULT_TIME_LIMIT_S = 20 * 60.0  # when neither the prompt nor --minutes says
@@ -151,8 +176,8 @@ class Interview:
         settings: how to run it.
         store: where the session is saved.
         view: what to show; the default shows nothing.
-        analyzer: something with ``analyze_file(path, kind=, prompt=)``; by default a
-            ``mockloop.analysis.pipeline.Analyzer`` for ``settings.model``.
+        analyzer: an AnswerAnalyzer; by default a ``mockloop.analysis.pipeline.Analyzer`` for
+            ``settings.model``.
         speaker: a ``mockloop.audio_io.voice.Speaker``; by default one built from the settings.
         probe_chooser: ``(prompt, content_result, n) -> list[str]``, the follow-ups for the
             probing style; by default ``mockloop.content.probes_for``.
@@ -160,7 +185,7 @@ class Interview:
 
     def __init__(
         self, prompt, settings: InterviewSettings, store: SessionStore, view: InterviewView | None = None,
-        analyzer=None, speaker=None, probe_chooser=None,
+        analyzer: AnswerAnalyzer | None = None, speaker=None, probe_chooser=None,
     ):
         self.prompt = prompt
         self.settings = settings
@@ -324,8 +349,7 @@ class Interview:
                     from mockloop.analysis.pipeline import Analyzer
 
                     self._analyzer = Analyzer(model=self.settings.model)
-                if hasattr(self._analyzer, "load"):
-                    self._analyzer.load()
+                self._analyzer.load()
             except BaseException as exc:  # reported when the first answer is analysed
                 self._analyzer_error = exc
             finally:
@@ -335,15 +359,11 @@ class Interview:
 
     def _start_live_stream(self, recorder: Recorder):
         """Transcribe while the candidate talks, when the analyzer can stream (the real one can)."""
-        if self._analyzer is not None and not hasattr(self._analyzer, "start_stream"):
-            return None
         from mockloop.interview.live_feed import LiveStream
 
         def make_streamer():
             if self._analyzer_error is not None:
                 raise self._analyzer_error
-            if not hasattr(self._analyzer, "start_stream"):
-                raise RuntimeError("analyzer cannot stream")
             return self._analyzer.start_stream(live=True)
 
         return LiveStream(recorder.blocks(), recorder.samplerate, make_streamer, self._analyzer_ready)
