@@ -41,7 +41,7 @@ class TranscribeSettings:
     beam_size: int = 5
     cpu_threads: int = 0  # 0: let CTranslate2 decide
     # A short prompt written with disfluencies makes Whisper write fillers it otherwise drops;
-    # every filler it writes is then checked against the audio (see fillers_acoustic).
+    # every filler it writes is then checked against the audio (fillers.verify_filled_pauses).
     initial_prompt: str = "Um, uh, hmm, er, ah."
     temperature: float | tuple[float, ...] = 0.0  # no sampling fallback: the same audio always gives the same words
 

@@ -9,7 +9,7 @@ Layout of ``<root>/<id>/``::
     scorecard.md        the scorecard for the whole session
     summary.wav         the spoken closing summary
 
-The files are the source of truth; an index (issue 5) may be rebuilt from them at any time.
+The files are the source of truth; an index (review/index.py) may be rebuilt from them at any time.
 ``session.json`` is rewritten atomically after every step, so an interview that crashes or is
 stopped still leaves a consistent record pointing at the audio already on disk.
 

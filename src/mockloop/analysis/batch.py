@@ -20,7 +20,7 @@ import threading
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Iterator
 
 from mockloop.analysis.decode import AUDIO_EXTENSIONS, TEXT_EXTENSIONS
 from mockloop.errors import InputError, MockloopError
@@ -103,7 +103,6 @@ def analyze_folder(
     model: str | None = None,
     kind: str | None = None,
     prompt_id: str | None = None,
-    on_done: Callable[[BatchItem], None] | None = None,
 ) -> Iterator[BatchItem]:
     """Analyse ``files`` with ``jobs`` worker processes; yields items as they finish.
 
@@ -127,10 +126,7 @@ def analyze_folder(
         futures = [pool.submit(_analyze_one, str(path)) for path in files]
         for future in as_completed(futures):
             path, result, error = future.result()
-            item = BatchItem(Path(path), result, error)
-            if on_done:
-                on_done(item)
-            yield item
+            yield BatchItem(Path(path), result, error)
         finished = True
     finally:
         if finished:

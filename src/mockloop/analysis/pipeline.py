@@ -77,12 +77,7 @@ def snap_to_sound(words: list[Word], sound: np.ndarray) -> list[Word]:
 
 
 def judge_content(transcript: Transcript, kind: str, prompt=None, judge: str = "rules", llm_options=None) -> ContentResult:
-    try:
-        from mockloop.content import judge_content as content_judge
-    except ModuleNotFoundError as exc:  # content rubric not installed: an empty rubric, never invented values
-        if exc.name != "mockloop.content":
-            raise
-        return ContentResult(kind=kind, rubric=[], score=None)
+    from mockloop.content import judge_content as content_judge
     cache_dir = None
     if judge == "llm":
         from platformdirs import user_cache_dir

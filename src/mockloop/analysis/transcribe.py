@@ -13,7 +13,6 @@ from pathlib import Path
 
 import numpy as np
 
-from mockloop.analysis.decode import SAMPLE_RATE
 from mockloop.config import TranscribeSettings
 from mockloop.errors import ModelError
 from mockloop.models import Transcript, Word
@@ -167,9 +166,3 @@ class Transcriber:
                 break  # closing the generator early skips the window over the trailing silence
         return words
 
-    def transcript(self, samples: np.ndarray) -> Transcript:
-        return Transcript(
-            words=self.transcribe(samples),
-            duration_s=round(len(samples) / SAMPLE_RATE, 3),
-            model=self.choice.name,
-        )

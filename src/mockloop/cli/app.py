@@ -204,21 +204,15 @@ def models():
     Console().print("Choose with --model NAME_OR_FOLDER, env MOCKLOOP_MODEL, or `model = \"small.en\"` in the config file.")
 
 
-def _register_optional_commands() -> None:
-    """Commands from the content and interview modules register themselves on the app."""
-    import importlib
+def _register_command_groups() -> None:
+    """The prompts, interview and review command groups register themselves on the app."""
+    from mockloop.cli import interview, prompts, review
 
-    for module_name in ("mockloop.cli.prompts", "mockloop.cli.interview", "mockloop.cli.review"):
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name == module_name:
-                continue
-            raise
-        module.register(app)
+    for group in (prompts, interview, review):
+        group.register(app)
 
 
-_register_optional_commands()
+_register_command_groups()
 
 
 def main(argv: list[str] | None = None) -> None:

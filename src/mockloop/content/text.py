@@ -88,10 +88,6 @@ class Doc:
             return self.words[word_index].start
         return None
 
-    def token_ordinal(self, sentence_index: int) -> int:
-        """How many spoken tokens come before this sentence (for position-in-answer checks)."""
-        return self.ordinals()[sentence_index]
-
     def ordinals(self) -> list[int]:
         """Spoken tokens before each sentence (plus the total at the end), computed once."""
         cached = self._memo.get("ordinals")
