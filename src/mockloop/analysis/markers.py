@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from mockloop.analysis.fillers import filled_pause_spellings
 from mockloop.models import PhraseHit, Word
-from mockloop.analysis.tokens import Token, find_phrases, phrase_data, tokenize
+from mockloop.analysis.tokens import Token, find_phrases, phrase_data, split_phrase, tokenize
 
 
 @lru_cache(maxsize=1)
@@ -23,7 +23,39 @@ def _marker_categories() -> dict[str, str]:
     return by_phrase
 
 
+_SOFTENERS = frozenset({"a", "an", "any", "the", "real", "really"})  # may sit between a negation and its cue
+
+
+@lru_cache(maxsize=1)
+def _negations_before() -> tuple[tuple[str, ...], ...]:
+    return tuple(sorted({split_phrase(p) for p in phrase_data()["negations_before"]}, key=len, reverse=True))
+
+
+def withdrawn(tokens: list[Token], first: int, last: int, skip: frozenset[str]) -> bool:
+    """Whether the phrase at tokens[first..last] is denied or taken back within its sentence.
+
+    "The trade-off is, I don't know, there isn't one really." names a trade-off and withdraws
+    it; "there's no trade-off" negates it. The lists are in data/phrases.yaml (withdrawals,
+    negations_before), shared with the content rules.
+    """
+    end = last + 1
+    while end < len(tokens) and not tokens[end].sentence_start:
+        end += 1
+    if find_phrases(tokens[last + 1 : end], phrase_data()["withdrawals"], skip):
+        return True
+    lead: list[str] = []
+    position = first
+    while position > 0 and not tokens[position].sentence_start and not tokens[position].pause_before and len(lead) < 4:
+        position -= 1
+        if tokens[position].norm not in skip:
+            lead.insert(0, tokens[position].norm)
+    while lead and lead[-1] in _SOFTENERS:
+        lead.pop()
+    return any(len(lead) >= len(n) and tuple(lead[-len(n) :]) == n for n in _negations_before())
+
+
 def find_decision_markers(words: list[Word], tokens: list[Token] | None = None) -> list[PhraseHit]:
+    """Signposting phrases, leaving out those the speaker withdrew or negated (see withdrawn)."""
     tokens = tokenize(words) if tokens is None else tokens
     skip = frozenset(filled_pause_spellings())
     by_phrase = _marker_categories()
@@ -31,6 +63,7 @@ def find_decision_markers(words: list[Word], tokens: list[Token] | None = None) 
     return [
         PhraseHit(phrase, words[tokens[first].index].start, tokens[first].index, by_phrase[phrase], _covered(tokens, first, last, skip))
         for phrase, first, last in hits
+        if not withdrawn(tokens, first, last, skip)
     ]
 
 

@@ -80,18 +80,33 @@ def _pause_tip(d: DeliveryMetrics) -> tuple[float, str] | None:
     )
 
 
-def _marker_tip(d: DeliveryMetrics, s: DeliverySettings) -> tuple[float, str] | None:
+# Signposts that fit each kind of round (a behavioral story is not a design walk-through). Each
+# example holds a phrase find_decision_markers knows, so following the advice is heard.
+SIGNPOST_EXAMPLES = {
+    "system_design": ('"let me confirm the requirements"', '"now that we\'ve agreed on the load, let\'s talk about failures"', '"to summarize"'),
+    "behavioral": ('"let me start with the context"', '"the next step I took"', '"finally, the result"'),
+    "scenario": ('"first let me contain the damage"', '"the next step is telling customers"', '"finally, how we stop a repeat"'),
+    "technical": ('"let me start with the symptom"', '"the next step was finding the cause"', '"finally, the fix"'),
+    "exec_explain": ('"my recommendation is"', '"the trade-off is"', '"to summarize"'),
+}
+NEXT_STEP_EXAMPLE = {
+    "system_design": '"next let\'s look at fault tolerance"',
+    "behavioral": '"the next step I took"',
+    "scenario": '"the next step is telling customers"',
+    "technical": '"the next step was verifying the fix"',
+    "exec_explain": '"to summarize"',
+}
+GENERIC_SIGNPOSTS = ('"first let me"', '"the next step"', '"to summarize"')
+
+
+def _marker_tip(d: DeliveryMetrics, s: DeliverySettings, kind: str | None = None) -> tuple[float, str] | None:
     gap = d.longest_stretch_without_marker_s
     if not d.decision_markers and d.word_count >= 40:
-        return 1.2, (
-            "No signposting heard: say where you are going (\"let me confirm the requirements\", "
-            "\"now that we've agreed on the load, let's talk about failures\", \"to summarize\")."
-        )
+        examples = ", ".join(SIGNPOST_EXAMPLES.get(kind or "", GENERIC_SIGNPOSTS))
+        return 1.2, f"No signposting heard: say where you are going ({examples})."
     if gap is not None and gap > s.marker_gap_warn_s:
-        return 1.0, (
-            f"{gap:.0f} s without a signpost; name each transition so the interviewer can follow "
-            "(\"next, fault tolerance\")."
-        )
+        step = NEXT_STEP_EXAMPLE.get(kind or "", '"the next step"')
+        return 1.0, f"{gap:.0f} s without a signpost; name each transition so the interviewer can follow ({step})."
     return None
 
 
@@ -142,22 +157,23 @@ def _clipping_tip(d: DeliveryMetrics, levels: SpeechLevelSettings = SpeechLevelS
     )
 
 
-def delivery_tips(d: DeliveryMetrics, s: DeliverySettings) -> list[str]:
+def delivery_tips(d: DeliveryMetrics, s: DeliverySettings, kind: str | None = None) -> list[str]:
+    """Up to MAX_DELIVERY_TIPS delivery tips; ``kind`` picks signposting examples that fit the round."""
     clipping = _clipping_tip(d)
     if d.word_count == 0:
         if clipping:  # loud, not absent: the microphone works, the level is the problem
             return [clipping + " No words could be made out."]
         return ["Nothing was heard: check the microphone (`mockloop devices`) and speak your answer aloud."]
     if clipping:
-        return [clipping] + _ranked_delivery_tips(d, s)[: MAX_DELIVERY_TIPS - 1]
-    return _ranked_delivery_tips(d, s)
+        return [clipping] + _ranked_delivery_tips(d, s, kind)[: MAX_DELIVERY_TIPS - 1]
+    return _ranked_delivery_tips(d, s, kind)
 
 
-def _ranked_delivery_tips(d: DeliveryMetrics, s: DeliverySettings) -> list[str]:
+def _ranked_delivery_tips(d: DeliveryMetrics, s: DeliverySettings, kind: str | None) -> list[str]:
     candidates = [
         _filler_tip(d),
         _pause_tip(d),
-        _marker_tip(d, s),
+        _marker_tip(d, s, kind),
         _pace_tip(d, s),
         _hedge_tip(d),
         _latency_tip(d),
@@ -177,5 +193,5 @@ def build_scorecard(d: DeliveryMetrics, content: ContentResult, s: DeliverySetti
     return Scorecard(
         delivery_score=delivery_score(d, s),
         content_score=content.score,
-        tips=delivery_tips(d, s) + list(content.tips)[:MAX_CONTENT_TIPS],
+        tips=delivery_tips(d, s, content.kind) + list(content.tips)[:MAX_CONTENT_TIPS],
     )

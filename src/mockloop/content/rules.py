@@ -16,7 +16,7 @@ from typing import Callable, Optional
 
 from mockloop.content.patterns import load_yaml
 from mockloop.content.rubric import ItemRules, Rubric
-from mockloop.content.text import Doc, Sentence, format_time, is_filler
+from mockloop.content.text import Doc, Sentence, ends_clause, format_time, is_filler, normalise_word
 
 SPEAKING_RATE_WPM = 150.0  # to estimate the duration of a text answer (conversational pace)
 DEFAULT_EXEC_LIMIT_S = 90.0
@@ -95,6 +95,47 @@ def _positions(doc: Doc) -> list[float]:
     return cached
 
 
+@lru_cache(maxsize=1)
+def _withdrawal_patterns() -> tuple[re.Pattern, re.Pattern]:
+    """(withdrawn after the cue, negated right before it), from the shared lists in phrases.yaml."""
+    from mockloop.analysis.tokens import phrase_data
+
+    data = phrase_data()
+
+    def alternation(phrases: list[str]) -> str:
+        normalised = {" ".join(piece for word in phrase.split() for piece in normalise_word(word)) for phrase in phrases}
+        return "|".join(re.escape(text) for text in sorted(normalised, key=len, reverse=True) if text)
+
+    after = re.compile(r"(?<![\w'])(?:" + alternation(data["withdrawals"]) + r")(?![\w'])")
+    before = re.compile(r"(?<![\w'])(?:" + alternation(data["negations_before"]) + r")(?: (?:a|an|any|the|real|really))? $")
+    return after, before
+
+
+def withdrawn(doc: Doc, sentence: Sentence, match: re.Match) -> bool:
+    """Whether the speaker denied or took back the cue ``match`` within its own sentence.
+
+    "The trade-off is, I don't know, there isn't one really." names a trade-off and withdraws
+    it; "there's no trade-off" negates it. Neither meets an item. The negation must stand in the
+    cue's own clause, right before it, so "no more than 200 ms" still states a latency.
+    """
+    after, before = _withdrawal_patterns()
+    if after.search(sentence.text, match.end()):
+        return True
+    first, _ = sentence.token_span(*match.span())
+    start = first
+    while start > 0 and not ends_clause(doc.words[sentence.tokens[start - 1].word_index].text):
+        start -= 1
+    return bool(before.search(sentence.text[sentence.offsets[start] : match.start()]))
+
+
+def _first_kept(doc: Doc, pattern: re.Pattern, index: int) -> Optional[re.Match]:
+    """The first match of ``pattern`` in sentence ``index`` that was not withdrawn."""
+    if doc.search(pattern, index) is None:
+        return None
+    sentence = doc.sentences[index]
+    return next((m for m in doc.finditer(pattern, index) if not withdrawn(doc, sentence, m)), None)
+
+
 def _vetoed(doc: Doc, spec: ItemRules, sentences: list[Sentence]) -> bool:
     return any(doc.search(p, s.index) for p in spec.none for s in sentences)
 
@@ -120,7 +161,7 @@ def find_hits(doc: Doc, spec: ItemRules, ignore_position: bool = False) -> list[
         for rule in spec.rules:
             if not ignore_position and not (rule.position[0] <= positions[index] <= rule.position[1]):
                 continue
-            anchors = doc.finditer(rule.patterns[0], index)
+            anchors = [m for m in doc.finditer(rule.patterns[0], index) if not withdrawn(doc, sentence, m)]
             if not anchors:
                 continue
             window_end = min(index + rule.window, len(sentences))
@@ -130,7 +171,7 @@ def find_hits(doc: Doc, spec: ItemRules, ignore_position: bool = False) -> list[
             for pattern in rule.patterns[1:]:
                 found = None
                 for other_index in range(index, window_end):
-                    match = doc.search(pattern, other_index)
+                    match = _first_kept(doc, pattern, other_index)
                     if match:
                         found = (sentences[other_index], match)
                         break

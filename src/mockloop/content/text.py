@@ -248,8 +248,12 @@ def _ends_sentence(raw: str) -> Optional[str]:
 
 
 @lru_cache(maxsize=65536)
-def _ends_clause(raw: str) -> bool:
+def ends_clause(raw: str) -> bool:
+    """True when the raw word closes a clause (a comma, semicolon, colon or dash after it)."""
     return raw.rstrip(_QUOTE_CHARS).endswith((",", ";", ":", "—", "–"))
+
+
+_ends_clause = ends_clause
 
 
 def segment(transcript: Transcript) -> Doc:
