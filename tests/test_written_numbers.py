@@ -14,7 +14,7 @@ import pytest
 
 from mockloop.analysis.tokens import normalise, tokenize
 from mockloop.content import judge_content
-from mockloop.content.text import normalise_word
+from mockloop.content.text import word_pieces
 from mockloop.models import Transcript, Word
 from mockloop.written_forms import words_from_pieces
 
@@ -89,7 +89,7 @@ def test_a_joined_word_spans_its_pieces_and_is_as_certain_as_its_least_certain_p
     ],
 )
 def test_normalisers_keep_the_parts_of_a_number(written, content_tokens, phrase_norm):
-    assert normalise_word(written) == content_tokens
+    assert word_pieces(written) == content_tokens
     assert normalise(written) == phrase_norm
 
 

@@ -2,7 +2,7 @@
 
 from content_helpers import text_transcript, timed_transcript
 
-from mockloop.content.text import format_time, normalise_word, segment
+from mockloop.content.text import format_time, word_pieces, segment
 
 
 def test_fillers_are_skipped_so_phrases_still_match():
@@ -27,11 +27,11 @@ def test_tokens_keep_the_index_of_the_word_they_came_from():
 
 
 def test_numbers_lose_thousands_separators_and_keep_units():
-    assert normalise_word("10,000") == ["10000"]
-    assert normalise_word("$5,000,") == ["$5000"]
-    assert normalise_word("99.9%.") == ["99.9%"]
-    assert normalise_word("on-call") == ["on", "call"]
-    assert normalise_word("We’ll") == ["we'll"]
+    assert word_pieces("10,000") == ["10000"]
+    assert word_pieces("$5,000,") == ["$5000"]
+    assert word_pieces("99.9%.") == ["99.9%"]
+    assert word_pieces("on-call") == ["on", "call"]
+    assert word_pieces("We’ll") == ["we'll"]
 
 
 def test_quotes_are_cut_from_the_raw_words_without_edge_fillers():

@@ -13,7 +13,6 @@ Two kinds (see the analysis contract):
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -24,7 +23,15 @@ from mockloop.analysis.frames import HOP_S
 from mockloop.config import PauseSettings
 from mockloop.models import Filler, Word
 from mockloop.analysis.pauses import sound_mask
-from mockloop.analysis.tokens import Token, normalise, phrase_data, split_phrase, tokenize
+from mockloop.analysis.tokens import (  # the one filled-pause vocabulary, shared with content
+    Token,
+    canonical_filled_pause,
+    canonical_filled_pause_norm,
+    filled_pause_spellings,
+    phrase_data,
+    split_phrase,
+    tokenize,
+)
 
 FILLED_PAUSE = "filled_pause"
 DISCOURSE = "discourse"
@@ -46,30 +53,6 @@ _SYLLABLE_MIN_VOICING = 0.3
 _SYLLABLE_MAX_BELOW_SPEECH_DB = 20.0
 _HELD_MIN_VOICING = 0.5
 _HELD_MAX_CHANGE_DB = 4.0  # spectral change of a held vowel; syllables with consonants change more
-
-
-@lru_cache(maxsize=1)
-def filled_pause_spellings() -> dict[str, str]:
-    """Every accepted spelling -> canonical filled pause ("umm" -> "um")."""
-    table = {}
-    for canonical, spellings in phrase_data()["filled_pauses"].items():
-        for spelling in spellings:
-            table[spelling] = canonical
-    return table
-
-
-_DRAWN_OUT = re.compile(r"(\w)\1{2,}")  # no English word has a letter three times running
-
-
-@lru_cache(maxsize=4096)
-def _canonical_norm(norm: str) -> str | None:
-    spellings = filled_pause_spellings()
-    # A filler held longer is written with more letters ("Hmmmm", "Uhhhh"): the same filler.
-    return spellings.get(norm) or spellings.get(_DRAWN_OUT.sub(r"\1\1", norm))
-
-
-def canonical_filled_pause(text: str) -> str | None:
-    return _canonical_norm(normalise(text))
 
 
 # --------------------------------------------------------------------------- audio checks
@@ -394,7 +377,7 @@ def find_fillers(words: list[Word], tokens: list[Token] | None = None) -> list[F
     ``tokens`` may be passed when the caller has already tokenized ``words``.
     """
     tokens = tokenize(words) if tokens is None else tokens
-    canonical = {pos: _canonical_norm(tok.norm) for pos, tok in enumerate(tokens)}
+    canonical = {pos: canonical_filled_pause_norm(tok.norm) for pos, tok in enumerate(tokens)}
     filled_positions = {pos for pos, name in canonical.items() if name}
     fillers: list[Filler] = []
     rules = _discourse_rules()

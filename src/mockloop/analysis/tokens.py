@@ -24,7 +24,11 @@ _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
 
 @lru_cache(maxsize=65536)
 def normalise(text: str) -> str:
-    """'Um,' -> 'um'; 'We’ve' -> "we've"; 'trade-off.' -> 'trade-off'; '30%,' -> '30%'."""
+    """A whole word as the phrase lists spell it: 'Um,' -> 'um'; 'We’ve' -> "we've"; 'trade-off.' -> 'trade-off'.
+
+    Keeps the word whole (hyphens, apostrophes, '30%'); content's rules split it into pieces
+    instead (content.text.word_pieces).
+    """
     text = text.translate(_APOSTROPHES).lower().strip()
     return _EDGE_PUNCT.sub("", text)
 
@@ -97,6 +101,34 @@ def phrase_data() -> dict:
     """The phrase lists (fillers, markers, hedges) from data/phrases.yaml."""
     text = resources.files("mockloop").joinpath("data/phrases.yaml").read_text(encoding="utf-8")
     return yaml.safe_load(text)
+
+
+# --- the filled-pause vocabulary (data/phrases.yaml), read by delivery and content alike ------
+
+@lru_cache(maxsize=1)
+def filled_pause_spellings() -> dict[str, str]:
+    """Every accepted spelling -> canonical filled pause ("umm" -> "um")."""
+    table = {}
+    for canonical, spellings in phrase_data()["filled_pauses"].items():
+        for spelling in spellings:
+            table[spelling] = canonical
+    return table
+
+
+_DRAWN_OUT = re.compile(r"(\w)\1{2,}")  # no English word has a letter three times running
+
+
+@lru_cache(maxsize=4096)
+def canonical_filled_pause_norm(norm: str) -> str | None:
+    """The canonical filled pause of an already normalised word, or None."""
+    spellings = filled_pause_spellings()
+    # A filler held longer is written with more letters ("Hmmmm", "Uhhhh"): the same filler.
+    return spellings.get(norm) or spellings.get(_DRAWN_OUT.sub(r"\1\1", norm))
+
+
+def canonical_filled_pause(text: str) -> str | None:
+    """'Umm,' -> 'um'; 'Hmmmm' -> 'hmm'; None for a word that is not a filled pause."""
+    return canonical_filled_pause_norm(normalise(text))
 
 
 def split_phrase(phrase: str) -> tuple[str, ...]:

@@ -27,7 +27,7 @@ from typing import Optional
 from mockloop.content.llm_judge import LLMItem
 from mockloop.content.patterns import base_book, load_yaml
 from mockloop.content.rubric import Rubric
-from mockloop.content.text import FILLED_PAUSES, Doc, format_time, normalise_word
+from mockloop.content.text import FILLED_PAUSES, Doc, format_time, word_pieces
 from mockloop.models import Evidence, RubricVerdict
 
 MERGE_RULE = (
@@ -71,7 +71,7 @@ def locate_quote(doc: Doc, quote: str) -> Optional[_Located]:
     parts = [p for p in quote.replace("…", "...").split("...") if p.strip()]
     position, first, last, used = 0, None, None, set()
     for part in parts:
-        tokens = [piece for raw in part.split() for piece in normalise_word(raw)]
+        tokens = [piece for raw in part.split() for piece in word_pieces(raw)]
         tokens = [t for t in tokens if t not in FILLED_PAUSES]
         if len(tokens) < MIN_QUOTE_TOKENS:
             return None

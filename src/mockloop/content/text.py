@@ -23,12 +23,11 @@ except ImportError:  # pragma: no cover - older Pythons
     import sre_constants as _sre_c
     import sre_parse as _sre_parse
 
+from mockloop.analysis.tokens import canonical_filled_pause, filled_pause_spellings
 from mockloop.models import Transcript
 from mockloop.written_forms import continues_number, join_texts
 
-FILLED_PAUSES = frozenset(
-    {"um", "uh", "er", "erm", "ah", "hmm", "hm", "mm", "mhm", "uhm", "umm", "uhh", "ehm", "uh huh"}
-)
+FILLED_PAUSES = frozenset(filled_pause_spellings())  # the delivery's vocabulary (data/phrases.yaml)
 MAX_SENTENCE_TOKENS = 45  # longer run-ons are cut at commas so one window is not a whole answer
 MIN_CHUNK_TOKENS = 12
 PAUSE_BREAK_S = 1.2  # a silence this long ends a sentence even without punctuation
@@ -41,7 +40,12 @@ _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _PERCENTILE = re.compile(r"(?<![a-z0-9])p-(?=\d{2}(?!\d))")  # "p-95" is "p95", not "p 95"
 
 
-class Token(NamedTuple):  # a tuple: an hour's answer makes tens of thousands of them
+class Piece(NamedTuple):  # a tuple: an hour's answer makes tens of thousands of them
+    """One piece of a spoken word as content rules see it ("on-call" gives "on" and "call").
+
+    Delivery's phrase matching uses whole words instead (analysis.tokens.Token, normalise).
+    """
+
     text: str  # normalised: lower case, no punctuation
     word_index: int  # index into Transcript.words
 
@@ -49,7 +53,7 @@ class Token(NamedTuple):  # a tuple: an hour's answer makes tens of thousands of
 @dataclass
 class Sentence:
     index: int
-    tokens: list[Token]
+    tokens: list[Piece]
     text: str  # the tokens joined by single spaces; questions end with the token "?"
     offsets: list[int]  # character offset of each token in `text`
     is_question: bool
@@ -210,8 +214,13 @@ class Doc:
         return text.rstrip(",;:—–-").strip()
 
 
-def normalise_word(raw: str) -> list[str]:
-    """Lower-case pieces of one spoken word: hyphens and slashes split, edge punctuation gone."""
+def word_pieces(raw: str) -> list[str]:
+    """Lower-case pieces of one spoken word: hyphens and slashes split, edge punctuation gone.
+
+    Keeps the pieces ("trade-off" -> ["trade", "off"]) so rules written as "trade off" match every
+    way it is written; analysis.tokens.normalise keeps the word whole ("trade-off") for the
+    delivery's phrase lists.
+    """
     return list(_normalise(raw))
 
 
@@ -231,9 +240,8 @@ def _normalise(raw: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=65536)
 def is_filler(raw: str) -> bool:
-    """True for a filled pause ("Um,", "uh")."""
-    pieces = _normalise(raw)
-    return bool(pieces) and " ".join(pieces) in FILLED_PAUSES
+    """True for a filled pause ("Um,", "uh", "Hmmmm"): the delivery's own rule, so both agree."""
+    return canonical_filled_pause(raw) is not None
 
 
 @lru_cache(maxsize=65536)
@@ -259,8 +267,8 @@ _ends_clause = ends_clause
 def segment(transcript: Transcript) -> Doc:
     """Cut the transcript into sentences of normalised tokens (fillers skipped)."""
     words = transcript.words
-    groups: list[tuple[list[Token], bool]] = []
-    current: list[Token] = []
+    groups: list[tuple[list[Piece], bool]] = []
+    current: list[Piece] = []
     clause_ends: list[int] = []  # positions in `current` after which a comma fell
     last_raw = ""  # the raw text behind the last token in `current`
 
@@ -283,11 +291,11 @@ def segment(transcript: Transcript) -> Doc:
         if current and continues_number(last_raw, word.text):
             # A number saved as Whisper's pieces ("50" ",000", "30" "%"): one token again.
             last_raw += word.text
-            current[-1] = Token(_normalise(last_raw)[-1], current[-1].word_index)
+            current[-1] = Piece(_normalise(last_raw)[-1], current[-1].word_index)
         else:
             pieces = _normalise(word.text)
             if pieces and not is_filler(word.text):
-                current.extend([Token(piece, index) for piece in pieces])
+                current.extend([Piece(piece, index) for piece in pieces])
                 last_raw = word.text
         if current and _ends_clause(word.text):
             clause_ends.append(len(current))
@@ -300,7 +308,7 @@ def segment(transcript: Transcript) -> Doc:
     count = 0
     for tokens, question in groups:
         if question:
-            tokens = tokens + [Token("?", tokens[-1].word_index)]
+            tokens = tokens + [Piece("?", tokens[-1].word_index)]
         offsets, position = [], 0
         for token in tokens:
             offsets.append(position)
@@ -318,7 +326,7 @@ def segment(transcript: Transcript) -> Doc:
     return Doc(transcript=transcript, sentences=sentences, token_count=count)
 
 
-def _chunks(tokens: list[Token], clause_ends: list[int]):
+def _chunks(tokens: list[Piece], clause_ends: list[int]):
     """Split an over-long sentence at clause ends (commas), then at a hard limit."""
     if len(tokens) <= MAX_SENTENCE_TOKENS:
         yield tokens, True
