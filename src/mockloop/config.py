@@ -37,6 +37,33 @@ class SpeechLevelSettings:
 
 
 @dataclass(frozen=True)
+class FilledPauseSettings:
+    """How a filled pause Whisper wrote is checked against the audio (analysis.fillers).
+
+    Voicing values are the 0..1 height of the autocorrelation peak (acoustics.FrameFeatures).
+    """
+
+    min_sound_s: float = 0.08  # shorter sound is a click or a stop burst, not a syllable
+    sound_join_gap_s: float = 0.06  # gaps this short inside a stretch of sound are bridged
+    syllable_dip_db: float = 3.0  # an energy dip this deep between two peaks separates two syllables
+    search_from_written_time_s: float = 2.5  # how far from Whisper's time a filler's own sound may be
+    gap_tolerance_s: float = 0.02  # a syllable may overhang the gap between the neighbouring words this much
+    syllable_min_s: float = 0.1
+    syllable_min_voicing: float = 0.3  # below: a fricative, a breath or a click
+    syllable_max_below_speech_db: float = 20.0  # a filler is said: its peak is within this of the speech level
+    held_vowel_min_s: float = 0.15
+    held_vowel_min_voicing: float = 0.5
+    held_vowel_max_change_db: float = 4.0  # spectral change of a held vowel; syllables with consonants change more
+    not_held_penalty_s: float = 1.0  # a syllable that is not a held vowel counts as this much further away
+    touching_gap_s: float = 0.015  # syllables closer than this are one filler split at an energy dip
+    recover_min_s: float = 0.2  # a recovered filled pause must be a drawn-out syllable
+    recover_max_s: float = 1.5
+    recover_min_voicing: float = 0.6
+    recover_margin_s: float = 0.1  # silence a recovered filler needs from the words on either side
+    recover_max_change_db: float = 3.5
+
+
+@dataclass(frozen=True)
 class TranscribeSettings:
     beam_size: int = 5
     cpu_threads: int = 0  # 0: let CTranslate2 decide
@@ -58,6 +85,7 @@ class DeliverySettings:
 @dataclass(frozen=True)
 class Settings:
     pauses: PauseSettings = PauseSettings()
+    filled_pauses: FilledPauseSettings = FilledPauseSettings()
     transcribe: TranscribeSettings = TranscribeSettings()
     delivery: DeliverySettings = DeliverySettings()
 

@@ -20,7 +20,7 @@ import numpy as np
 
 from mockloop.analysis.acoustics import FrameFeatures, runs
 from mockloop.analysis.frames import HOP_S
-from mockloop.config import PauseSettings
+from mockloop.config import FilledPauseSettings, PauseSettings
 from mockloop.models import Filler, Word
 from mockloop.analysis.pauses import sound_mask
 from mockloop.analysis.tokens import (  # the one filled-pause vocabulary, shared with content
@@ -36,23 +36,6 @@ from mockloop.analysis.tokens import (  # the one filled-pause vocabulary, share
 FILLED_PAUSE = "filled_pause"
 DISCOURSE = "discourse"
 
-_MIN_ISLAND_S = 0.08  # shorter sound is a click or a stop burst, not a syllable
-_RECOVER_MIN_S = 0.2  # a recovered filled pause must be a drawn-out syllable
-_RECOVER_MAX_S = 1.5
-_RECOVER_MIN_VOICING = 0.6
-_ISLAND_JOIN_S = 0.06
-_DIP_DB = 3.0  # an energy dip this deep between two peaks separates two syllables
-_RECOVER_MARGIN_S = 0.1  # silence a recovered filler needs from the words on either side
-_RECOVER_MAX_CHANGE_DB = 3.5
-_SEARCH_S = 2.5  # how far from Whisper's time a filler's own sound may be
-_HELD_MIN_S = 0.15
-_NOT_HELD_PENALTY_S = 1.0
-_TOUCH_S = 0.015
-_SYLLABLE_MIN_S = 0.1
-_SYLLABLE_MIN_VOICING = 0.3
-_SYLLABLE_MAX_BELOW_SPEECH_DB = 20.0
-_HELD_MIN_VOICING = 0.5
-_HELD_MAX_CHANGE_DB = 4.0  # spectral change of a held vowel; syllables with consonants change more
 
 
 # --------------------------------------------------------------------------- audio checks
@@ -68,23 +51,23 @@ class _Island:
         return (self.end - self.start) * HOP_S
 
 
-def _islands(features: FrameFeatures) -> list[_Island]:
+def _islands(features: FrameFeatures, pauses: PauseSettings, s: FilledPauseSettings) -> list[_Island]:
     """Stretches of sound separated by silence, short gaps bridged."""
-    sound = sound_mask(features, PauseSettings())
-    join = int(round(_ISLAND_JOIN_S / HOP_S))
+    sound = sound_mask(features, pauses)
+    join = int(round(s.sound_join_gap_s / HOP_S))
     merged: list[list[int]] = []
     for start, end in runs(sound):
         if merged and start - merged[-1][1] <= join:
             merged[-1][1] = end
         else:
             merged.append([start, end])
-    return [_Island(a, b) for a, b in merged if (b - a) * HOP_S >= _MIN_ISLAND_S]
+    return [_Island(a, b) for a, b in merged if (b - a) * HOP_S >= s.min_sound_s]
 
 
-def _nuclei(island: _Island, features: FrameFeatures) -> list[tuple[int, int]]:
+def _nuclei(island: _Island, features: FrameFeatures, s: FilledPauseSettings) -> list[tuple[int, int]]:
     """Split a stretch of sound into syllable-like nuclei at energy dips.
 
-    A dip of at least ``_DIP_DB`` below both neighbouring peaks separates two syllables (the
+    A dip of at least ``s.syllable_dip_db`` below both neighbouring peaks separates two syllables (the
     intensity-peak method used for speech-rate measurement); each nucleus is returned as a frame
     range reaching to the dips on either side.
     """
@@ -98,7 +81,7 @@ def _nuclei(island: _Island, features: FrameFeatures) -> list[tuple[int, int]]:
     kept = [peaks[0]]
     for peak in peaks[1:]:
         dip = float(smooth[kept[-1] : peak + 1].min())
-        if min(smooth[kept[-1]], smooth[peak]) - dip >= _DIP_DB:
+        if min(smooth[kept[-1]], smooth[peak]) - dip >= s.syllable_dip_db:
             kept.append(peak)
         elif smooth[peak] > smooth[kept[-1]]:
             kept[-1] = peak
@@ -109,14 +92,26 @@ def _nuclei(island: _Island, features: FrameFeatures) -> list[tuple[int, int]]:
     return [(island.start + a, island.start + b) for a, b in zip(bounds, bounds[1:]) if b - a >= 3]
 
 
-def verify_filled_pauses(words: list[Word], features: FrameFeatures) -> list[Word]:
+def verify_filled_pauses(
+    words: list[Word],
+    features: FrameFeatures,
+    settings: FilledPauseSettings | None = None,
+    pauses: PauseSettings | None = None,
+) -> list[Word]:
     """Check Whisper's filled pauses against the audio and recover those it left out.
+
+    Args:
+        words: the transcript's words, filled pauses included.
+        features: frame measurements of the whole recording.
+        settings: the filled-pause thresholds (config.FilledPauseSettings).
+        pauses: the pause settings the sound mask is built with, as for pauses.find_pauses.
 
     Returns a new word list: filled pauses with no sound of their own removed, several tokens on
     one syllable of sound merged, kept ones re-timed to their syllable, and recovered ones
     inserted with ``recovered=True``.
     """
-    islands = _islands(features)
+    s = settings or FilledPauseSettings()
+    islands = _islands(features, pauses or PauseSettings(), s)
     is_filled = [canonical_filled_pause(w.text) is not None for w in words]
     duration_s = features.n_frames * HOP_S
     result: list[Word] = []
@@ -130,9 +125,9 @@ def verify_filled_pauses(words: list[Word], features: FrameFeatures) -> list[Wor
         while j < len(words) and is_filled[j]:
             j += 1
         group = words[i:j]
-        result.extend(_place_group(group, words[:i], words[j:], islands, features, duration_s))
+        result.extend(_place_group(group, words[:i], words[j:], islands, features, duration_s, s))
         i = j
-    return _recover_unclaimed(result, islands, features)
+    return _recover_unclaimed(result, islands, features, s)
 
 
 def _place_group(
@@ -142,6 +137,7 @@ def _place_group(
     islands: list[_Island],
     features: FrameFeatures,
     duration_s: float,
+    s: FilledPauseSettings,
 ) -> list[Word]:
     """Find the syllables of sound that a run of filled-pause tokens stands for.
 
@@ -155,58 +151,58 @@ def _place_group(
     gap_low = prev_word.end if prev_word else 0.0
     gap_high = next_word.start if next_word else duration_s
     gap_low, gap_high = min(gap_low, group[0].start), max(gap_high, group[-1].end)
-    wide_low = max(prev_word.start if prev_word else 0.0, group[0].start - _SEARCH_S)
-    wide_high = min(next_word.end if next_word else duration_s, group[-1].end + _SEARCH_S)
+    wide_low = max(prev_word.start if prev_word else 0.0, group[0].start - s.search_from_written_time_s)
+    wide_high = min(next_word.end if next_word else duration_s, group[-1].end + s.search_from_written_time_s)
     held, in_gap = [], []
     for island in islands:
         if island.end * HOP_S <= wide_low or island.start * HOP_S >= wide_high:
             continue
-        for a, b in _nuclei(island, features):
+        for a, b in _nuclei(island, features, s):
             nucleus = _Island(a, b)
             centre = (a + b) * HOP_S / 2
             if not wide_low <= centre <= wide_high:
                 continue
-            if _is_held_vowel(nucleus, features):
+            if _is_held_vowel(nucleus, features, s):
                 held.append((a * HOP_S, b * HOP_S, 0.0))
-            elif gap_low - 0.02 <= a * HOP_S and b * HOP_S <= gap_high + 0.02 and _is_voiced_syllable(nucleus, features):
-                in_gap.append((a * HOP_S, b * HOP_S, _NOT_HELD_PENALTY_S))
-    kept = _assign(group, held + in_gap)
+            elif gap_low - s.gap_tolerance_s <= a * HOP_S and b * HOP_S <= gap_high + s.gap_tolerance_s and _is_voiced_syllable(nucleus, features, s):
+                in_gap.append((a * HOP_S, b * HOP_S, s.not_held_penalty_s))
+    kept = _assign(group, held + in_gap, s)
     # "er" is also an English suffix and a reduced "her": Whisper splits a drawn-out "aligner"
     # into "align er". So an "er" needs more proof than other fillers: it must start its own
     # stretch of sound and be a held vowel.
     onsets = {island.start for island in islands}
-    return [w for w in kept if canonical_filled_pause(w.text) != "er" or _is_standalone_held(w, onsets, features)]
+    return [w for w in kept if canonical_filled_pause(w.text) != "er" or _is_standalone_held(w, onsets, features, s)]
 
 
-def _is_standalone_held(word: Word, onsets: set[int], features: FrameFeatures) -> bool:
+def _is_standalone_held(word: Word, onsets: set[int], features: FrameFeatures, s: FilledPauseSettings) -> bool:
     start, end = int(round(word.start / HOP_S)), int(round(word.end / HOP_S))
-    return start in onsets and _is_held_vowel(_Island(start, end), features)
+    return start in onsets and _is_held_vowel(_Island(start, end), features, s)
 
 
-def _loud_enough(nucleus: _Island, features: FrameFeatures) -> bool:
+def _loud_enough(nucleus: _Island, features: FrameFeatures, s: FilledPauseSettings) -> bool:
     """Within speaking loudness: a filler is said, a breath or room noise is far quieter."""
     peak = float(np.max(features.energy_db[nucleus.start : nucleus.end]))
-    return peak >= features.speech_level_db - _SYLLABLE_MAX_BELOW_SPEECH_DB
+    return peak >= features.speech_level_db - s.syllable_max_below_speech_db
 
 
-def _is_voiced_syllable(nucleus: _Island, features: FrameFeatures) -> bool:
+def _is_voiced_syllable(nucleus: _Island, features: FrameFeatures, s: FilledPauseSettings) -> bool:
     """A syllable loud and voiced enough to be a filler (not a fricative, a breath or a click)."""
-    if nucleus.seconds < _SYLLABLE_MIN_S:
+    if nucleus.seconds < s.syllable_min_s:
         return False
-    if float(np.mean(features.voicing[nucleus.start : nucleus.end])) < _SYLLABLE_MIN_VOICING:
+    if float(np.mean(features.voicing[nucleus.start : nucleus.end])) < s.syllable_min_voicing:
         return False
-    return _loud_enough(nucleus, features)
+    return _loud_enough(nucleus, features, s)
 
 
-def _is_held_vowel(nucleus: _Island, features: FrameFeatures) -> bool:
-    if nucleus.seconds < _HELD_MIN_S:
+def _is_held_vowel(nucleus: _Island, features: FrameFeatures, s: FilledPauseSettings) -> bool:
+    if nucleus.seconds < s.held_vowel_min_s:
         return False
-    if float(np.mean(features.voicing[nucleus.start : nucleus.end])) < _HELD_MIN_VOICING:
+    if float(np.mean(features.voicing[nucleus.start : nucleus.end])) < s.held_vowel_min_voicing:
         return False
-    return _spectral_change_db(features, nucleus) <= _HELD_MAX_CHANGE_DB and _loud_enough(nucleus, features)
+    return _spectral_change_db(features, nucleus) <= s.held_vowel_max_change_db and _loud_enough(nucleus, features, s)
 
 
-def _assign(group: list[Word], nuclei: list[tuple[float, float, float]]) -> list[Word]:
+def _assign(group: list[Word], nuclei: list[tuple[float, float, float]], s: FilledPauseSettings) -> list[Word]:
     """Keep at most one token per nucleus, each moved onto the nearest nucleus.
 
     Nuclei are (start, end, penalty): a syllable that is not a held vowel counts as that much
@@ -224,7 +220,7 @@ def _assign(group: list[Word], nuclei: list[tuple[float, float, float]]) -> list
     kept: list[Word] = []
     last_nucleus = None
     for word, nucleus in chosen:
-        touching = last_nucleus is not None and abs(nucleus[0] - last_nucleus[1]) < _TOUCH_S
+        touching = last_nucleus is not None and abs(nucleus[0] - last_nucleus[1]) < s.touching_gap_s
         if touching and (nucleus[2] > 0 or last_nucleus[2] > 0):
             # The decaying tail (or onset) of the same filler split off at an energy dip: one filler.
             kept[-1] = replace(kept[-1], end=round(nucleus[1], 3))
@@ -234,7 +230,7 @@ def _assign(group: list[Word], nuclei: list[tuple[float, float, float]]) -> list
     return kept
 
 
-def _recover_unclaimed(words: list[Word], islands: list[_Island], features: FrameFeatures) -> list[Word]:
+def _recover_unclaimed(words: list[Word], islands: list[_Island], features: FrameFeatures, s: FilledPauseSettings) -> list[Word]:
     """Insert a filled pause for each steady voiced stretch that sits alone in a gap between words.
 
     Only a stretch with silence on both sides inside a word gap, voiced throughout and with a
@@ -246,20 +242,20 @@ def _recover_unclaimed(words: list[Word], islands: list[_Island], features: Fram
     recovered = []
     for island in islands:
         start_s, end_s = island.start * HOP_S, island.end * HOP_S
-        if not (_RECOVER_MIN_S <= island.seconds <= _RECOVER_MAX_S):
+        if not (s.recover_min_s <= island.seconds <= s.recover_max_s):
             continue
         previous = next((w for w in reversed(timed) if w.end <= start_s), None)
         following = next((w for w in timed if w.start >= end_s), None)
         if previous is None or following is None:
             continue
-        if start_s - previous.end < _RECOVER_MARGIN_S or following.start - end_s < _RECOVER_MARGIN_S:
+        if start_s - previous.end < s.recover_margin_s or following.start - end_s < s.recover_margin_s:
             continue
         if any(w.start < end_s and w.end > start_s for w in timed):
             continue
         frames = slice(island.start, island.end)
-        if float(np.mean(features.voicing[frames])) < _RECOVER_MIN_VOICING:
+        if float(np.mean(features.voicing[frames])) < s.recover_min_voicing:
             continue
-        if _spectral_change_db(features, island) > _RECOVER_MAX_CHANGE_DB:
+        if _spectral_change_db(features, island) > s.recover_max_change_db:
             continue
         recovered.append(Word("uh", round(start_s, 3), round(end_s, 3), probability=0.0, recovered=True))
     if not recovered:

@@ -121,7 +121,7 @@ class Analyzer:
         if features.holds_speech():
             sound = sound_mask(features, self.settings.pauses)
             words = drop_words_over_silence(result.words, sound)
-            words = verify_filled_pauses(words, features)
+            words = verify_filled_pauses(words, features, self.settings.filled_pauses, self.settings.pauses)
             words = snap_to_sound(words, sound)
         return Transcript(words, duration_s, self.transcriber.choice.name), features
 
