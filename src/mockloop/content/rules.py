@@ -16,7 +16,7 @@ from typing import Callable, Optional
 
 from mockloop.content.patterns import load_yaml
 from mockloop.content.rubric import ItemRules, Rubric
-from mockloop.content.text import Doc, Sentence, ends_clause, format_time, is_filler, normalise_word
+from mockloop.content.text import Doc, Sentence, ends_clause, format_time, is_filler, word_pieces
 
 SPEAKING_RATE_WPM = 150.0  # to estimate the duration of a text answer (conversational pace)
 DEFAULT_EXEC_LIMIT_S = 90.0
@@ -103,7 +103,7 @@ def _withdrawal_patterns() -> tuple[re.Pattern, re.Pattern]:
     data = phrase_data()
 
     def alternation(phrases: list[str]) -> str:
-        normalised = {" ".join(piece for word in phrase.split() for piece in normalise_word(word)) for phrase in phrases}
+        normalised = {" ".join(piece for word in phrase.split() for piece in word_pieces(word)) for phrase in phrases}
         return "|".join(re.escape(text) for text in sorted(normalised, key=len, reverse=True) if text)
 
     after = re.compile(r"(?<![\w'])(?:" + alternation(data["withdrawals"]) + r")(?![\w'])")
