@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Optional, Protocol, Sequence, runtime_che
 from mockloop.audio_io.levels import SilenceStop
 from mockloop.audio_io.recorder import Recorder, RecordingResult, StopReason
 from mockloop.errors import InputError, MockloopError
-from mockloop.sessions import SCORECARD, AnswerRecord, Session, SessionStore
+from mockloop.sessions import SCORECARD, AnswerRecord, Session, SessionStorageError, SessionStore
 from mockloop.timefmt import clock
 
 if TYPE_CHECKING:
@@ -239,7 +239,10 @@ class Interview:
                 f"Stopped. What was recorded is kept in {self.session.folder}."
             ) from None
         except MockloopError as exc:
-            self._close("failed", error=str(exc))
+            try:
+                self._close("failed", error=str(exc))
+            except SessionStorageError:
+                pass  # the disk is full too: the next run recovers the session from its audio
             raise
         return self.session
 
@@ -287,7 +290,12 @@ class Interview:
         record.duration_s = round(result.duration_s, 3)
         record.stop_reason = result.stop_reason.value
         record.error = str(result.error) if result.error else None
-        self.session.save()
+        try:
+            self.session.save()
+        except SessionStorageError:
+            if result.error is None:
+                raise
+            # The recording already failed (a full disk fails both): report that error, not this one.
 
     def _stop_conditions(self, rule: SilenceStop | None, limit_s: float) -> list[str]:
         stops = [f"at {clock(limit_s)}"]
