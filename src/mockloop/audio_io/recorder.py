@@ -195,10 +195,13 @@ class Recorder:
                 self._writer.join()
             self._close_file()
         overflows = int(getattr(self.source, "overflows", 0))
+        duration_s = self.elapsed_s
+        if self._reason is StopReason.WRITE_ERROR:
+            duration_s = self._duration_on_disk(duration_s)
         self._result = RecordingResult(
             path=self.path,
             samplerate=self.samplerate,
-            duration_s=self.elapsed_s,
+            duration_s=duration_s,
             stop_reason=self._reason or reason,
             error=self._error,
             overflows=overflows,
@@ -288,6 +291,16 @@ class Recorder:
         with self._subscribers_lock:
             for subscriber in self._subscribers:
                 subscriber.queue.put(block)
+
+    def _duration_on_disk(self, counted_s: float) -> float:
+        """After a failed write the file may hold part of the blocks that failed: the record
+        gives the length of the audio actually kept, not of the blocks known to be whole."""
+        import soundfile
+
+        try:
+            return soundfile.info(str(self.path)).frames / self.samplerate
+        except (OSError, RuntimeError):
+            return counted_s
 
     def _close_file(self) -> None:
         file, self._file = self._file, None
