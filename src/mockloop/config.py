@@ -64,6 +64,15 @@ class FilledPauseSettings:
 
 
 @dataclass(frozen=True)
+class DecodeSettings:
+    """When decoded audio counts as damaged (see analysis.decode.DecodeReport)."""
+
+    gap_tolerance_s: float = 0.1  # a jump in frame timestamps longer than this is a lost stretch
+    length_tolerance: float = 0.03  # decoded this much shorter than declared (a share) is damage...
+    min_decoded_share: float = 0.5  # ...and a file with less than this share decodable is refused
+
+
+@dataclass(frozen=True)
 class TranscribeSettings:
     beam_size: int = 5
     cpu_threads: int = 0  # 0: let CTranslate2 decide

@@ -147,3 +147,4 @@ class Analysis:
     content: ContentResult
     scorecard: Scorecard
     prompt_id: Optional[str] = None
+    decode_warnings: list[str] = field(default_factory=list)  # damaged stretches skipped while decoding

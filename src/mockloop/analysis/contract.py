@@ -121,6 +121,7 @@ def _analysis_fields(a: Analysis) -> dict:
         "kind": a.kind,
         "prompt_id": a.prompt_id,
         "duration_s": _r(a.transcript.duration_s),
+        "decode_warnings": list(a.decode_warnings),
         "model": a.transcript.model,
         "transcript": {
             "text": a.transcript.text,

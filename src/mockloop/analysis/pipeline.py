@@ -15,7 +15,7 @@ import numpy as np
 
 from mockloop.analysis import acoustics
 from mockloop.analysis.acoustics import FrameFeatures
-from mockloop.analysis.decode import check_input_path, iter_audio_blocks, read_transcript_text
+from mockloop.analysis.decode import DecodeReport, check_input_path, iter_audio_blocks, read_transcript_text
 from mockloop.config import DEFAULT_SETTINGS, Settings
 from mockloop.analysis.delivery import measure_delivery
 from mockloop.analysis.fillers import canonical_filled_pause, verify_filled_pauses
@@ -135,11 +135,14 @@ class Analyzer:
             raise
         return self.finish_stream(streamer)
 
-    def transcribe_file(self, path: Path) -> tuple[Transcript, FrameFeatures]:
-        """Like transcribe_samples, decoding and transcribing at once with bounded memory."""
+    def transcribe_file(self, path: Path, report: DecodeReport | None = None) -> tuple[Transcript, FrameFeatures]:
+        """Like transcribe_samples, decoding and transcribing at once with bounded memory.
+
+        ``report`` collects what decoding had to skip in a damaged file.
+        """
         streamer = self.start_stream()
         try:
-            for block in iter_audio_blocks(path):
+            for block in iter_audio_blocks(path, report):
                 streamer.feed(block)
         except BaseException:
             streamer.close()
@@ -165,7 +168,11 @@ class Analyzer:
             transcript = Transcript(words_from_text(read_transcript_text(path)))
             features = None
         else:
-            transcript, features = self.transcribe_file(path)
+            report = DecodeReport(source=path.name)
+            transcript, features = self.transcribe_file(path, report)
+            analysis = self.analyze_transcript(transcript, features, source=path.name, kind=kind, prompt=prompt, judge=judge, llm_options=llm_options)
+            analysis.decode_warnings = report.warnings()
+            return analysis
         return self.analyze_transcript(transcript, features, source=path.name, kind=kind, prompt=prompt, judge=judge, llm_options=llm_options)
 
     def analyze_stream(self, streamer: StreamingTranscriber, source: str, kind: str | None = None, prompt=None, judge: str = "rules", llm_options=None) -> Analysis:

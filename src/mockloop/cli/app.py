@@ -94,6 +94,7 @@ def analyze(
         analysis = analyzer.analyze_file(
             path, kind=kind.value if kind else None, prompt=prompt, judge=judge.value, llm_options=llm_options
         )
+    _warn(analysis.decode_warnings)
     if as_json:
         sys.stdout.write(dumps(analysis_to_dict(analysis)) + "\n")
     else:
@@ -128,6 +129,8 @@ def _analyze_folder(folder: Path, jobs: int, model, kind, prompt_id, as_json: bo
             for item in batch:
                 items.append(item)
                 progress.update(task, advance=1, description=item.path.name)
+                if item.result is not None:
+                    _warn(item.result.get("decode_warnings") or [])
                 if as_json and item.result is not None:
                     sys.stdout.write(contract_dumps(item.result) + "\n")
                     sys.stdout.flush()
@@ -164,6 +167,12 @@ def _analyze_folder(folder: Path, jobs: int, model, kind, prompt_id, as_json: bo
         raise KeyboardInterrupt  # main() says "interrupted" and exits 130
     if failed:
         raise typer.Exit(1)
+
+
+def _warn(warnings: list[str]) -> None:
+    """Warnings about the input (a damaged file) on stderr, one line each; the result still stands."""
+    for warning in warnings:
+        err_console.print(f"mockloop: warning: {warning}", markup=False, highlight=False, soft_wrap=True)
 
 
 def _terminate_as_interrupt(signum, frame):
