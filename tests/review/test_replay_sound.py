@@ -108,3 +108,21 @@ def test_mockloop_replay_with_a_speaker_exits_0_and_the_speaker_heard_the_answer
     lag_s, correlation = alignment(heard, tail, RATE)
     assert correlation > 0.9, f"the sink did not hear the answer's last 5 s (lag {lag_s:.2f} s)"
     assert rms(heard) > 0.2 * rms(tail)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda wav: wav.write_bytes(wav.read_bytes()[:44] + b"\x00" * 3), id="header only"),
+        pytest.param(lambda wav: wav.write_bytes(b"RIFF" + bytes(range(256)) * 40), id="garbage after RIFF"),
+        pytest.param(lambda wav: wav.write_text("not audio at all\n"), id="text"),
+    ],
+)
+def test_a_damaged_answer_wav_replays_the_transcript_without_sound(pulse_server, make_session, cli, damage):
+    session = make_session()
+    damage(session.answer_audio(1))
+    code, out, err = cli("replay", session.id, "--speed", "100", env=pulse_server.env())
+    assert code == 0 and "Traceback" not in err, err
+    [line] = err.strip().splitlines()
+    assert line.startswith("No sound (answer-1.wav ") and line.endswith("); replaying the transcript only.")
+    assert "Before I sketch" in out and "in mind." in out

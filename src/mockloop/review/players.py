@@ -15,6 +15,7 @@ from pathlib import Path
 from mockloop.audio_io.playback import resample
 from mockloop.review.tempo import stretch_tempo
 
+MIN_AUDIO_S = 0.05  # less than this is a damaged file, not an answer
 MIN_SPEED, MAX_SPEED = 0.1, 100.0  # below 0.1 speech is unrecognisable; 100 skims a transcript in seconds
 
 
@@ -80,7 +81,7 @@ class AudioPlayer:
         except Exception as exc:  # noqa: BLE001 - libsndfile raises several types for damaged audio
             first = str(exc).splitlines()[0][:100] if str(exc) else type(exc).__name__
             raise InputError(f"{Path(path).name} is not readable audio ({first})") from None
-        if len(original) == 0:
+        if len(original) < MIN_AUDIO_S * recorded_rate:
             raise InputError(f"{Path(path).name} holds no audio")
         rate = recorded_rate
         sd = load_sounddevice()
