@@ -92,11 +92,22 @@ class DeliverySettings:
 
 
 @dataclass(frozen=True)
+class UncertaintySettings:
+    """When a word, a quote or a whole transcript is shown as uncertain (see analysis/uncertainty.py)."""
+
+    # Provisional until benchmarks/word_confidence.py has run on every recording with a reference.
+    word_min_probability: float = 0.4
+    unreliable_share: float = 0.25
+    unreliable_min_words: int = 8  # a share of fewer words than this says nothing about the answer
+
+
+@dataclass(frozen=True)
 class Settings:
     pauses: PauseSettings = PauseSettings()
     filled_pauses: FilledPauseSettings = FilledPauseSettings()
     transcribe: TranscribeSettings = TranscribeSettings()
     delivery: DeliverySettings = DeliverySettings()
+    uncertainty: UncertaintySettings = UncertaintySettings()
 
 
 DEFAULT_SETTINGS = Settings()

@@ -111,6 +111,10 @@ class DeliveryMetrics:
 class Evidence:
     quote: str
     start: Optional[float] = None
+    # The words the verdict rests on (indices into Transcript.words): the matched phrases, or
+    # the words an LLM quote was found at. Empty when unknown (e.g. read back from old files).
+    word_indices: tuple[int, ...] = ()
+    uncertain: bool = False  # some of those words are ones the model was unsure of
 
 
 @dataclass
@@ -136,6 +140,18 @@ class Scorecard:
     delivery_score: Optional[int]
     content_score: Optional[int]
     tips: list[str]
+    # Said before the scores: reasons not to trust them (an unreliable transcript).
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class TranscriptConfidence:
+    """How much of the transcript the model was unsure of (see analysis/uncertainty.py)."""
+
+    uncertain_word_indices: tuple[int, ...]
+    uncertain_share: Optional[float]  # of the spoken words, filled pauses left out; None for text
+    may_be_unreliable: bool
+    word_min_probability: float  # the threshold the words were judged by
 
 
 @dataclass
@@ -148,3 +164,4 @@ class Analysis:
     scorecard: Scorecard
     prompt_id: Optional[str] = None
     decode_warnings: list[str] = field(default_factory=list)  # damaged stretches skipped while decoding
+    confidence: Optional[TranscriptConfidence] = None

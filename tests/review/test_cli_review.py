@@ -25,7 +25,7 @@ def test_replay_without_audio_prints_the_transcript_in_order_with_pauses_and_cha
     before = hashes(session.folder)
     result = run("replay", session.id, "--no-audio", "--speed", "60")
     assert result.exit_code == 0, result.output
-    text = result.output
+    text = result.output.replace("?", "")  # a "?" follows each word the model was unsure of
     assert text.index("Before I sketch") < text.index("[0.6 s] Um,") < text.index("[2.2 s] The main trade") < text.index("in mind.")
     assert hashes(session.folder) == before
 

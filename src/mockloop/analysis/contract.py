@@ -17,6 +17,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from mockloop.analysis.uncertainty import confidence_of
 from mockloop.models import (
     Analysis,
     ContentResult,
@@ -105,7 +106,10 @@ def _analysis_fields(a: Analysis) -> dict:
             {
                 "id": v.id,
                 "met": v.met,
-                "evidence": [{"quote": e.quote, "start": _r(e.start)} for e in v.evidence],
+                "evidence": [
+                    {"quote": e.quote, "start": _r(e.start), "uncertain": e.uncertain, "word_indices": list(e.word_indices)}
+                    for e in v.evidence
+                ],
                 "judge": v.judge,
                 **({"note": v.note} if v.note else {}),
             }
@@ -115,6 +119,8 @@ def _analysis_fields(a: Analysis) -> dict:
     }
     for key, value in (a.content.extras or {}).items():
         content.setdefault(key, value)
+    confidence = confidence_of(a)
+    uncertain = set(confidence.uncertain_word_indices)
     return {
         "schema": SCHEMA,
         "source": a.source,
@@ -131,10 +137,14 @@ def _analysis_fields(a: Analysis) -> dict:
                     "start": _r(w.start, 3),
                     "end": _r(w.end, 3),
                     "probability": _r(w.probability, 3),
+                    "uncertain": i in uncertain,
                     **({"recovered": True} if w.recovered else {}),
                 }
-                for w in a.transcript.words
+                for i, w in enumerate(a.transcript.words)
             ],
+            "uncertain_share": confidence.uncertain_share,
+            "may_be_unreliable": confidence.may_be_unreliable,
+            "uncertain_below_probability": confidence.word_min_probability,
         },
         "delivery": {
             "words_per_minute": d.words_per_minute,
@@ -179,6 +189,7 @@ def _analysis_fields(a: Analysis) -> dict:
             "delivery_score": a.scorecard.delivery_score,
             "content_score": a.scorecard.content_score,
             "tips": list(a.scorecard.tips),
+            "warnings": list(a.scorecard.warnings),
         },
     }
 
@@ -246,7 +257,15 @@ def _analysis_from_dict(data: dict) -> Analysis:
             RubricVerdict(
                 id=str(v["id"]),
                 met=bool(v["met"]),
-                evidence=[Evidence(str(e["quote"]), _f(e.get("start"))) for e in v.get("evidence") or []],
+                evidence=[
+                    Evidence(
+                        str(e["quote"]),
+                        _f(e.get("start")),
+                        tuple(int(i) for i in e.get("word_indices") or ()),
+                        e.get("uncertain") is True,
+                    )
+                    for e in v.get("evidence") or []
+                ],
                 judge=str(v.get("judge", "rules")),
                 note=str(v.get("note", "")),
             )
@@ -256,7 +275,12 @@ def _analysis_from_dict(data: dict) -> Analysis:
         extras={key: value for key, value in c.items() if key not in _CONTENT_KEYS},
     )
     sc = data.get("scorecard") or {}
-    scorecard = Scorecard(sc.get("delivery_score"), sc.get("content_score"), [str(tip) for tip in sc.get("tips") or []])
+    scorecard = Scorecard(
+        sc.get("delivery_score"),
+        sc.get("content_score"),
+        [str(tip) for tip in sc.get("tips") or []],
+        [str(warning) for warning in sc.get("warnings") or []],
+    )
     return Analysis(
         source=str(data.get("source", "")),
         kind=str(data.get("kind", "")),

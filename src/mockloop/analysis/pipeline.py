@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from mockloop.analysis import acoustics
+from mockloop.analysis import acoustics, uncertainty
 from mockloop.analysis.acoustics import FrameFeatures
 from mockloop.analysis.decode import DecodeReport, check_input_path, iter_audio_blocks, read_transcript_text
 from mockloop.config import DEFAULT_SETTINGS, Settings
@@ -184,7 +184,12 @@ class Analyzer:
     def analyze_transcript(self, transcript, features, source, kind, prompt=None, judge="rules", llm_options=None) -> Analysis:
         delivery = measure_delivery(transcript, features, self.settings)
         content = judge_content(transcript, kind, prompt=prompt, judge=judge, llm_options=llm_options)
+        confidence = uncertainty.assess(transcript, self.settings.uncertainty)
+        content = uncertainty.mark_evidence(content, confidence)
         scorecard = build_scorecard(delivery, content, self.settings.delivery)
+        warning = uncertainty.unreliable_warning(confidence, transcript.model)
+        if warning:
+            scorecard.warnings.append(warning)
         return Analysis(
             source=source,
             kind=kind,
@@ -193,4 +198,5 @@ class Analyzer:
             content=content,
             scorecard=scorecard,
             prompt_id=getattr(prompt, "id", None),
+            confidence=confidence,
         )

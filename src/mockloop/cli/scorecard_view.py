@@ -12,6 +12,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from mockloop.analysis.uncertainty import confidence_of
 from mockloop.models import Analysis
 from mockloop.timefmt import clock
 
@@ -98,8 +99,38 @@ def content_table(a: Analysis) -> Table | Text:
         cells = [verdict.id, Text("yes", style="green") if verdict.met else Text("no", style="red")]
         if show_judge:
             cells.append(JUDGE_NAMES.get(verdict.judge, verdict.judge))
-        table.add_row(*cells, Text(quote, style="dim"))
+        shown = Text(quote, style="dim")
+        if evidence is not None and evidence.uncertain:
+            shown.append(f" {UNCERTAIN_QUOTE_NOTE}", style="yellow")
+        table.add_row(*cells, shown)
     return table
+
+
+UNCERTAIN_QUOTE_NOTE = "(rests on words the model was unsure of)"
+
+
+def transcript_text(a: Analysis) -> Text:
+    """The transcript with each run of uncertain words in [brackets] (and yellow, where colour shows)."""
+    confidence = confidence_of(a)
+    uncertain = set(confidence.uncertain_word_indices)
+    text = Text()
+    words = a.transcript.words
+    for i, word in enumerate(words):
+        if i:
+            text.append(" ")
+        if i in uncertain:
+            opens, closes = (i - 1) not in uncertain, (i + 1) not in uncertain
+            text.append(("[" if opens else "") + word.text + ("]" if closes else ""), style="yellow")
+        else:
+            text.append(word.text)
+    if not words:
+        text.append("(no speech)", style="dim")
+    if uncertain:
+        text.append(
+            f"\n[ ] the model was unsure of these words (probability under {confidence.word_min_probability:.2f})",
+            style="dim",
+        )
+    return text
 
 
 def render_analysis(a: Analysis, console: Console | None = None) -> None:
@@ -110,8 +141,14 @@ def render_analysis(a: Analysis, console: Console | None = None) -> None:
         ("Delivery ", "bold"), (_fmt(sc.delivery_score), "bold cyan"), ("/100   ", ""),
         ("Content ", "bold"), (_fmt(sc.content_score), "bold cyan"), ("/100", ""),
     )
+    warnings = [Text(f"! {warning}", style="bold yellow") for warning in sc.warnings]
+    if sc.warnings:
+        scores.append("   (provisional)", style="yellow")
     tips = Text("\n".join(f"{i}. {tip}" for i, tip in enumerate(sc.tips, 1)))
     judged = judge_line(a)
     content = [content_table(a)] + ([judged] if judged is not None else [])
-    body = Group(scores, Text(""), delivery_table(a), Text(""), *content, Text(""), Text("Tips", style="bold"), tips)
+    body = Group(
+        *warnings, scores, Text(""), delivery_table(a), Text(""), *content, Text(""),
+        Text("Transcript", style="bold"), transcript_text(a), Text(""), Text("Tips", style="bold"), tips,
+    )
     console.print(Panel(body, title=title, expand=False))

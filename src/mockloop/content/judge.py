@@ -128,7 +128,7 @@ def _verdict(finding: ItemFinding) -> RubricVerdict:
     return RubricVerdict(
         id=finding.id,
         met=bool(finding.met),
-        evidence=[Evidence(quote=hit.quote, start=hit.start) for hit in finding.hits],
+        evidence=[Evidence(quote=hit.quote, start=hit.start, word_indices=hit.rests_on) for hit in finding.hits],
         judge="rules",
         note=finding.note,
     )

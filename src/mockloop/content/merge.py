@@ -124,7 +124,7 @@ def merge(
         detail[verdict.id] = {
             "met": llm.met,
             "reason": llm.reason,
-            "evidence": [{"quote": q, "start": s, "time": format_time(s)} for q, s in accepted],
+            "evidence": [{"quote": q, "start": s, "time": format_time(s)} for q, s, _words in accepted],
             "rejected_evidence": rejected,
         }
         measured = rubric.rules[verdict.id].code is not None
@@ -143,12 +143,12 @@ def _check_evidence(doc, rubric, item_id, llm: LLMItem, flagged: set[int]):
         elif not _on_topic(doc, rubric, item_id, located.sentences):
             rejected.append({"quote": quote, "why": "not about this item"})
         else:
-            accepted.append((doc.quote(located.first_word, located.last_word, max_words=40), doc.start(located.first_word)))
+            accepted.append((doc.quote(located.first_word, located.last_word, max_words=40), doc.start(located.first_word), tuple(range(located.first_word, located.last_word + 1))))
     return accepted, rejected
 
 
 def _merge_one(verdict: RubricVerdict, llm: LLMItem, accepted, rejected, measured: bool) -> RubricVerdict:
-    llm_evidence = [Evidence(quote=q, start=s) for q, s in accepted]
+    llm_evidence = [Evidence(quote=q, start=s, word_indices=words) for q, s, words in accepted]
     if measured:
         note = verdict.note
         if llm.met != verdict.met:

@@ -34,6 +34,7 @@ class Hit:
     start: Optional[float]  # time of the quote's first word; None for text input
     matched: str = ""  # the anchor's matched text, normalised
     match_quote: str = ""  # the anchor's matched words as spoken ("I'd use Redis")
+    rests_on: tuple[int, ...] = ()  # indices of the words every pattern of the rule matched
 
 
 @dataclass
@@ -167,6 +168,7 @@ def find_hits(doc: Doc, spec: ItemRules, ignore_position: bool = False) -> list[
             window_end = min(index + rule.window, len(sentences))
             used = [sentence]
             last_word = sentence.last_word
+            rests_on: list[int] = []  # words matched by the rule's other patterns
             complete = True
             for pattern in rule.patterns[1:]:
                 found = None
@@ -179,6 +181,7 @@ def find_hits(doc: Doc, spec: ItemRules, ignore_position: bool = False) -> list[
                     complete = False
                     break
                 other, match = found
+                rests_on.extend(_matched_words(other, match))
                 if other is not sentence:
                     used.append(other)
                     _, last = other.token_span(*match.span())
@@ -187,12 +190,18 @@ def find_hits(doc: Doc, spec: ItemRules, ignore_position: bool = False) -> list[
                 continue
             chosen = anchors if rule.distinct else anchors[:1]
             for anchor in chosen:
-                hits.append(_make_hit(doc, sentence, anchor, last_word))
+                hits.append(_make_hit(doc, sentence, anchor, last_word, rests_on))
             break  # one rule is enough for this anchor sentence
     return hits
 
 
-def _make_hit(doc: Doc, sentence: Sentence, match: re.Match, last_word: int) -> Hit:
+def _matched_words(sentence: Sentence, match: re.Match) -> range:
+    """Indices of the words a match covers."""
+    first, last = sentence.token_span(*match.span())
+    return range(sentence.tokens[first].word_index, sentence.tokens[last].word_index + 1)
+
+
+def _make_hit(doc: Doc, sentence: Sentence, match: re.Match, last_word: int, rests_on: list[int] = ()) -> Hit:
     first, last = sentence.token_span(*match.span())
     match_word = sentence.tokens[first].word_index
     match_last = sentence.tokens[last].word_index
@@ -209,6 +218,7 @@ def _make_hit(doc: Doc, sentence: Sentence, match: re.Match, last_word: int) -> 
         start=doc.start(start_word),
         matched=match.group(0),
         match_quote=doc.quote(match_word, match_last, max_words=12),
+        rests_on=tuple(sorted({*range(match_word, match_last + 1), *rests_on})),
     )
 
 

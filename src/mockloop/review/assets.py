@@ -38,6 +38,9 @@ audio { width: 100%; }
 .w.filler { background: #ffe8cc; color: #a23e00; }
 .w.hedge { background: #f3d9fa; color: #7a1f91; }
 .w.marker { background: #d0ebff; color: #0b4f9c; font-weight: 600; }
+.w.uncertain, .unsure-sample { text-decoration: underline wavy #e67700; text-underline-offset: 3px; font-style: italic; }
+.ev .unsure, .warning { color: #a35200; }
+.warning { background: #fff4e6; border-left: 4px solid #e67700; padding: 6px 10px; }
 .w.now { outline: 2px solid var(--accent); background: #fff3bf; }
 .gap { display:inline-block; font-size: .72rem; color: var(--muted); border: 1px dashed var(--pause); border-radius: 8px; padding: 0 5px; margin: 0 2px; line-height: 1.5; cursor:pointer; }
 .gap.long { color: var(--long); border-color: var(--long); font-weight: 600; }

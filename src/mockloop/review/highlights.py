@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Union
 
+from mockloop.analysis.uncertainty import saved_word_is_uncertain
+
 TOLERANCE_S = 0.02  # only for analyses without word indices
 
 
@@ -20,7 +22,7 @@ class Word:
     text: str
     start: float
     end: float
-    tags: set[str] = field(default_factory=set)  # filler, hedge, marker
+    tags: set[str] = field(default_factory=set)  # filler, hedge, marker, uncertain
 
 
 @dataclass
@@ -35,12 +37,15 @@ Event = Union[Word, Pause]
 
 
 def marked_words(analysis: dict) -> list[Word]:
-    """The transcript's words, each tagged with ``filler``, ``hedge`` and/or ``marker``."""
+    """The transcript's words, each tagged with ``filler``, ``hedge``, ``marker`` and/or ``uncertain``."""
     raw = (analysis.get("transcript") or {}).get("words") or []
     words = [
         Word(i, str(w.get("text", "")), float(w.get("start") or 0.0), float(w.get("end") or w.get("start") or 0.0))
         for i, w in enumerate(raw)
     ]
+    for word, saved in zip(words, raw):
+        if saved_word_is_uncertain(saved):  # the model was unsure of it: every view marks it
+            word.tags.add("uncertain")
     delivery = analysis.get("delivery") or {}
     for key, tag in (("fillers", "filler"), ("hedges", "hedge"), ("decision_markers", "marker")):
         for item in delivery.get(key) or []:

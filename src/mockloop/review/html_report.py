@@ -113,6 +113,8 @@ def _answer(answer: AnswerView, phases) -> str:
         f'<p class="meta">Delivery {_value(sc.get("delivery_score"))}, content {_value(sc.get("content_score"))}, '
         f'{clock(a.get("duration_s"))} long. Click a word, a mark on the timeline or a piece of evidence to hear it.</p>'
     )
+    for warning in sc.get("warnings") or []:
+        out.append(f'<p class="warning">{escape(str(warning))}</p>')
     out.append(answer_timeline(a, phases))
     if phases:
         spans, at = [], 0.0
@@ -126,7 +128,8 @@ def _answer(answer: AnswerView, phases) -> str:
     out.append(
         '<div class="legend"><span><i style="background:var(--marker)"></i>decision marker</span>'
         '<span><i style="background:var(--filler)"></i>filler</span><span><i style="background:var(--hedge)"></i>hedge</span>'
-        '<span><i style="background:var(--pause)"></i>pause</span><span><i style="background:var(--long)"></i>long pause</span></div>'
+        '<span><i style="background:var(--pause)"></i>pause</span><span><i style="background:var(--long)"></i>long pause</span>'
+        '<span><u class="unsure-sample">wavy underline</u>: the model was unsure of the word</span></div>'
     )
     out.append("<h3>Transcript</h3>" + _transcript(a))
     out.append("<h3>Rubric</h3>" + _rubric(a))
@@ -145,7 +148,8 @@ def _transcript(analysis: dict) -> str:
             parts.append(f'<span class="{cls}" data-start="{event.start:.2f}" title="pause">{event.duration:.1f} s</span> ')
         else:
             cls = " ".join(["w", *sorted(event.tags)])
-            parts.append(f'<span class="{cls}" data-start="{event.start:.3f}">{escape(event.text)}</span> ')
+            unsure = ' title="the model was unsure of this word"' if "uncertain" in event.tags else ""
+            parts.append(f'<span class="{cls}" data-start="{event.start:.3f}"{unsure}>{escape(event.text)}</span> ')
     if not parts:
         parts.append(escape((analysis.get("transcript") or {}).get("text") or ""))
     return f'<p class="transcript">{"".join(parts)}</p>'
@@ -161,12 +165,13 @@ def _rubric(analysis: dict) -> str:
             li.append(f' <span class="meta">{escape(str(item["note"]))}</span>')
         for ev in item.get("evidence") or []:
             start = ev.get("start")
+            unsure = ' <span class="unsure">(rests on words the model was unsure of)</span>' if ev.get("uncertain") is True else ""
             if start is None:
-                li.append(f'<button class="ev" type="button">“{escape(ev.get("quote", ""))}”</button>')
+                li.append(f'<button class="ev" type="button">“{escape(ev.get("quote", ""))}”{unsure}</button>')
             else:
                 li.append(
                     f'<button class="ev" type="button" data-start="{float(start):.2f}"><time>{clock(float(start))}</time>'
-                    f'“{escape(ev.get("quote", ""))}”</button>'
+                    f'“{escape(ev.get("quote", ""))}”{unsure}</button>'
                 )
         items.append("".join(li) + "</li>")
     score = (analysis.get("content") or {}).get("score")

@@ -18,7 +18,7 @@ from rich.text import Text
 from mockloop.review.highlights import Event, Pause, Word, moments, timeline
 from mockloop.timefmt import clock
 
-STYLES = {"filler": "bold dark_orange", "hedge": "magenta", "marker": "bold blue"}
+STYLES = {"filler": "bold dark_orange", "hedge": "magenta", "marker": "bold blue", "uncertain": "underline yellow"}
 SEEK_S = 5.0
 LEAD_S = 1.0  # f and p land this long before the filler or pause, to hear it coming
 TICK_S = 0.03
@@ -46,7 +46,8 @@ def styled(event: Event) -> Text:
     if isinstance(event, Pause):
         return Text(f"[{event.duration:.1f} s]", style="bold red" if event.long else "dim")
     style = " ".join(STYLES[t] for t in sorted(event.tags) if t in STYLES)
-    return Text(event.text, style=style or "")
+    # "?" after a word the model was unsure of, so it shows without colour too ("Kafka?")
+    return Text(event.text + ("?" if "uncertain" in event.tags else ""), style=style or "")
 
 
 @dataclass
