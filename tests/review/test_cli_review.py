@@ -84,6 +84,7 @@ def test_export_as_json_and_markdown(run, make_session):
     session = make_session()
     data = json.loads(run("export", session.id, "--format", "json").output)
     assert data["schema"] == "mockloop.export/1" and data["answers"][0]["analysis"]["schema"] == "mockloop.analysis/1"
+    assert "process" not in data["session"] and "process" in json.loads((session.folder / "session.json").read_text())
     md = run("export", session.id, "--format", "md").output
     assert md.startswith(f"# Mock interview {session.id}") and "- [x] defines_success" in md
 

@@ -16,7 +16,7 @@ def to_json(view: SessionView) -> str:
     return json.dumps(
         {
             "schema": EXPORT_SCHEMA,
-            "session": view.record.to_dict(),
+            "session": _shareable(view.record.to_dict()),
             "metrics": session_metrics(view).to_dict(),
             "answers": [
                 {"index": a.index, "role": a.role, "question": a.question, "analysis": a.analysis, "problems": a.problems}
@@ -59,3 +59,9 @@ def to_markdown(view: SessionView) -> str:
             lines.append(f"- Tip: {tip}")
         lines += ["", "Transcript:", "", f"> {(a.analysis.get('transcript') or {}).get('text', '')}", ""]
     return "\n".join(lines)
+
+
+def _shareable(record: dict) -> dict:
+    """The record without the recording process's stamp (pid, host name, boot id): an export is
+    sent to someone else, and which machine recorded it is none of their business."""
+    return {key: value for key, value in record.items() if key != "process"}
