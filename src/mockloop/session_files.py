@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import stat
 from dataclasses import dataclass
 from datetime import datetime
@@ -71,9 +72,14 @@ def optional(shape: Shape) -> Shape:
     return check
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # all but tab and newline: a terminal obeys them
+
+
 def text(value, where):
     if not isinstance(value, str):
         raise ShapeError(where, f"is {_kind_of(value)}, expected a string")
+    if _CONTROL.search(value):
+        raise ShapeError(where, "holds control characters (terminal escapes), which mockloop never writes")
     return value
 
 
@@ -332,6 +338,8 @@ def read_json_member(folder: Path, name: str) -> Any:
         raise DamagedSessionError(f"{name} is not UTF-8 text") from None
     except ValueError as exc:
         raise DamagedSessionError(f"{name} is unreadable ({_first_line(exc)})") from None
+    except RecursionError:
+        raise DamagedSessionError(f"{name} is nested too deeply to be a mockloop file") from None
     except OSError as exc:
         raise DamagedSessionError(f"{name} cannot be read ({exc.strerror or exc})") from None
 

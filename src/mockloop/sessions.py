@@ -354,7 +354,9 @@ class SessionStore:
         """
         check_session_id(session_id)
         folder = self.root / session_id
-        if folder.is_symlink() or not folder.is_dir():
+        if folder.is_symlink():
+            raise DamagedSessionError(f"Session {session_id}: its folder is a symbolic link; session folders must be plain folders, so it is not read.")
+        if not folder.is_dir():
             raise InputError(f"No session {session_id} in {self.root} (see `mockloop sessions`).")
         try:
             data = read_json_member(folder, MANIFEST)

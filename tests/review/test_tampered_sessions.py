@@ -55,6 +55,12 @@ def _symlinked_record(folder: Path) -> None:
     (folder / MANIFEST).symlink_to(real)
 
 
+def _symlinked_folder(folder: Path) -> None:
+    moved = folder.parent / "moved-away"
+    folder.rename(moved)
+    folder.symlink_to(moved, target_is_directory=True)
+
+
 def _set(path: str, value) -> Callable[[dict], None]:
     """Set a dotted path (``answers.0.duration_s``) in the record."""
 
@@ -108,6 +114,10 @@ SESSION_DAMAGE = [
     Damage("id points outside the folder", edit_record(_set("id", "../../../tmp/evil")), r"id '\.\./\.\./\.\./tmp/evil' does not match its folder"),
     Damage("id is another session's", edit_record(_set("id", "20991231-2359-ffff")), r"id '20991231-2359-ffff' does not match its folder"),
     Damage("record is a symlink", _symlinked_record, r"session\.json is a symbolic link"),
+    Damage("title holds a terminal escape", edit_record(_set("prompt.title", "Feed\x1b[2J\x1b]0;owned\x07")), r"prompt\.title holds control characters"),
+    Damage("record is nested a million deep", raw_record(b"[" * 1_000_000 + b"]" * 1_000_000), r"session\.json is nested too deeply"),
+    Damage("session folder is a symlink", lambda f: _symlinked_folder(f), r"its folder is a symbolic link"),
+    Damage("record is a FIFO", lambda f: ((f / MANIFEST).unlink(), os.mkfifo(f / MANIFEST)), r"session\.json is not a regular file"),
     Damage("record is a folder", lambda f: ((f / MANIFEST).unlink(), (f / MANIFEST).mkdir()), r"session\.json is not a regular file"),
 ]
 
@@ -240,6 +250,9 @@ ANSWER_DAMAGE = [
     Damage("content.score is a script", edit_analysis(_set("content.score", "<script>alert(3)</script>")), r"content\.score is a string, expected a whole number"),
     Damage("rubric met is text", edit_analysis(_set("content.rubric.0.met", "yes")), r"content\.rubric\[0\]\.met is a string, expected true or false"),
     Damage("evidence start is text", edit_analysis(_set("content.rubric.0.evidence", [{"quote": "q", "start": "soon"}])), r"evidence\[0\]\.start is a string"),
+    Damage("a tip holds a terminal escape", edit_analysis(_set("scorecard.tips", ["Slow down\x1b[31m"])), r"scorecard\.tips\[0\] holds control characters"),
+    Damage("a word holds a terminal escape", edit_analysis(_set("transcript.words.0.text", "\x1b]52;c;cm0gLXJmIH4=\x07")), r"transcript\.words\[0\]\.text holds control characters"),
+    Damage("analysis is a FIFO", lambda f: ((f / "answer-1.json").unlink(), os.mkfifo(f / "answer-1.json")), r"answer-1\.json is not a regular file"),
     Damage("tips is a string", edit_analysis(_set("scorecard.tips", "Slow down")), r"scorecard\.tips is a string, expected a list"),
     Damage("duration is infinite", edit_analysis(_set("duration_s", math.inf)), r"answer-1\.json is unreadable \(Infinity is not a number"),
     Damage("analysis is a list", edit_analysis(lambda a: [a]), r"answer-1\.json is a list, expected an object"),
