@@ -69,6 +69,10 @@ class PhraseBook:
             self._compiled[pattern] = compiled
         return self._compiled[pattern]
 
+    def compiled_patterns(self) -> tuple[re.Pattern, ...]:
+        """Every pattern this book has compiled so far."""
+        return tuple(self._compiled.values())
+
 
 def load_yaml(name: str) -> dict:
     with open(DATA_DIR / name, encoding="utf-8") as handle:

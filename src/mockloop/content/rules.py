@@ -88,12 +88,8 @@ def judge_rules(doc: Doc, rubric: Rubric, time_limit_s: Optional[float] = None) 
 
 def _positions(doc: Doc) -> list[float]:
     """Where each sentence starts, as a fraction of the answer's tokens."""
-    cached = doc._memo.get("positions")
-    if cached is None:
-        total = max(doc.token_count, 1)
-        cached = [seen / total for seen in doc.ordinals()[:-1]]
-        doc._memo["positions"] = cached
-    return cached
+    total = max(doc.token_count, 1)
+    return doc.cached("positions", lambda: [seen / total for seen in doc.ordinals()[:-1]])
 
 
 @lru_cache(maxsize=1)
@@ -293,10 +289,10 @@ def _one_per_sentence(hits: list[Hit]) -> list[Hit]:
 
 def design_statements(doc: Doc, rubric: Rubric) -> list[Hit]:
     """Sentences that propose a component ("I'd put Kafka between ..."), questions excluded."""
-    key = ("design_statements", id(rubric))
-    cached = doc._memo.get(key)
-    if cached is not None and cached[0] is rubric:
-        return list(cached[1])
+    return list(doc.cached(("design_statements", rubric.kind), lambda: _design_statements(doc, rubric)))
+
+
+def _design_statements(doc: Doc, rubric: Rubric) -> list[Hit]:
     patterns = _design_patterns(rubric)
     hits = []
     indices = doc.sentences_for(patterns)
@@ -311,19 +307,12 @@ def design_statements(doc: Doc, rubric: Rubric) -> list[Hit]:
             if match:
                 hits.append(_make_hit(doc, sentence, match, sentence.last_word))
                 break
-    doc._memo[key] = (rubric, hits)
-    return list(hits)
-
-
-_DESIGN_PATTERNS: dict = {}
+    return hits
 
 
 def _design_patterns(rubric: Rubric) -> tuple:
-    cached = _DESIGN_PATTERNS.get(id(rubric))
-    if cached is None or cached[0] is not rubric:
-        cached = (rubric, tuple(rubric.book.compile(p) for p in rubric.sequencing.get("design", [])))
-        _DESIGN_PATTERNS[id(rubric)] = cached
-    return cached[1]
+    # The book caches each compiled pattern, so this is a few dict look-ups per call.
+    return tuple(rubric.book.compile(p) for p in rubric.sequencing.get("design", []))
 
 
 def _scope_before_design(context: RuleContext, spec: ItemRules) -> ItemFinding:
