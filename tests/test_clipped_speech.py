@@ -65,3 +65,20 @@ def test_the_same_speech_unclipped_gets_no_clipping_tip(analyzer, SHARED_AUDIO):
     analysis = analyzer.analyze_file(SHARED_AUDIO / "jfk" / "jfk.wav")
     assert not any("clipped" in tip.lower() for tip in analysis.scorecard.tips)
     assert analysis.delivery.clipped_share == 0.0
+
+
+@pytest.mark.slow
+def test_clipped_speech_fed_live_is_transcribed_too(analyzer, SHARED_AUDIO, tmp_path):
+    """Streaming mode: the live chunker's pause and look-ahead levels handle clipping too."""
+    from mockloop.analysis.eval import feed_as_if_live
+
+    samples = load_audio(clipped_copy(SHARED_AUDIO / "jfk" / "jfk.wav", tmp_path))
+    streamer = analyzer.start_stream(live=True)
+    try:
+        feed_as_if_live(streamer, samples)
+    except BaseException:
+        streamer.close()
+        raise
+    analysis = analyzer.analyze_stream(streamer, source="clipped.wav")
+    assert "country" in analysis.transcript.text.lower()
+    assert "the recording is clipped" in analysis.scorecard.tips[0].lower()

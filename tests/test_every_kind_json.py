@@ -105,9 +105,11 @@ def test_the_analysis_of_streamed_audio_is_plain_json_for_every_kind(analyzer, s
     streamer = analyzer.start_stream(live=True)
     try:
         feed_as_if_live(streamer, load_audio(spoken_answer))
-    finally:
+    except BaseException:
         streamer.close()
+        raise
     transcript, features = analyzer.finish_stream(streamer)
+    assert "recommendation" in transcript.text.lower()
     for kind in KINDS:
         analysis = analyzer.analyze_transcript(transcript, features, source="answer.wav", kind=kind)
         data = analysis_to_dict(analysis)

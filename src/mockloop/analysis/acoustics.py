@@ -93,7 +93,7 @@ def _windows(samples: np.ndarray) -> np.ndarray:
     return np.lib.stride_tricks.as_strided(samples, shape=shape, strides=strides)
 
 
-def _unclipped_rms(rms: np.ndarray, clipped: np.ndarray) -> np.ndarray:
+def unclipped_rms(rms: np.ndarray, clipped: np.ndarray) -> np.ndarray:
     """Frame RMS as it would have been without clipping, estimated from the clipped share.
 
     Clipping flattens the loud part of a recording at full scale, so its RMS stops growing and
@@ -107,9 +107,14 @@ def _unclipped_rms(rms: np.ndarray, clipped: np.ndarray) -> np.ndarray:
     return np.maximum(rms, estimate)
 
 
+def clipped_share(windows: np.ndarray) -> np.ndarray:
+    """Per row of ``windows``: the share of its samples at full scale (clipped)."""
+    return np.mean(np.abs(windows) >= _LEVELS.clip_level_fullscale, axis=1)
+
+
 def _block_features(windows: np.ndarray):
-    clipped = np.mean(np.abs(windows) >= _LEVELS.clip_level_fullscale, axis=1)
-    rms = _unclipped_rms(np.sqrt(np.mean(windows.astype(np.float64) ** 2, axis=1)), clipped)
+    clipped = clipped_share(windows)
+    rms = unclipped_rms(np.sqrt(np.mean(windows.astype(np.float64) ** 2, axis=1)), clipped)
     energy_db = 20.0 * np.log10(rms + 1e-7)
     windowed = windows * _HANN
     spectrum = np.abs(np.fft.rfft(windowed, n=_NFFT, axis=1)) ** 2

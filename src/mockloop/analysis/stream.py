@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mockloop.analysis.acoustics import RawFrames, levels, measure_raw, runs
+from mockloop.analysis.acoustics import RawFrames, clipped_share, levels, measure_raw, runs, unclipped_rms
 from mockloop.analysis.frames import HOP_SAMPLES as _HOP, SAMPLE_RATE, WINDOW_S as _WINDOW_S, speech_stands_out, speech_threshold_db
 from mockloop.models import Word
 
@@ -244,9 +244,11 @@ def _last_loud_s(energy_db: np.ndarray, threshold_db: float) -> float | None:
 
 
 def _hop_levels_db(samples: np.ndarray) -> np.ndarray:
+    """Level of each 10 ms hop, clipping-aware like the frame levels (acoustics.unclipped_rms)."""
     hops = len(samples) // _HOP
     frames = samples[: hops * _HOP].reshape(hops, _HOP)
-    return 10.0 * np.log10(np.mean(frames.astype(np.float64) ** 2, axis=1) + 1e-12)
+    rms = unclipped_rms(np.sqrt(np.mean(frames.astype(np.float64) ** 2, axis=1)), clipped_share(frames))
+    return 10.0 * np.log10(rms**2 + 1e-12)
 
 
 def _end_of_speech_before_pause(samples: np.ndarray, min_pause_s: float) -> int | None:
