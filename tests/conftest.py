@@ -50,14 +50,16 @@ def isolated_env(root: Path, **overrides: str) -> dict[str, str]:
     return env
 
 
-def run_cli(*args: str | os.PathLike, env: dict[str, str] | None = None, cwd: Path | None = None) -> tuple[int, str, str]:
+def run_cli(
+    *args: str | os.PathLike, env: dict[str, str] | None = None, cwd: Path | None = None, wrapper: tuple[str, ...] = ()
+) -> tuple[int, str, str]:
     """Run ``python -m mockloop ARGS`` and return (returncode, stdout, stderr).
 
     Without ``env`` the child inherits os.environ, which the autouse fixture has already pointed
-    at the test's own tmp_path.
+    at the test's own tmp_path. ``wrapper`` is a command the child runs under (e.g. setpriv).
     """
     completed = subprocess.run(
-        [sys.executable, "-m", "mockloop", *map(str, args)],
+        [*wrapper, sys.executable, "-m", "mockloop", *map(str, args)],
         capture_output=True,
         text=True,
         encoding="utf-8",

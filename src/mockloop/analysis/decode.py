@@ -12,6 +12,8 @@ DecodeReport (the analysis carries its warnings); a file mostly unreadable is re
 
 from __future__ import annotations
 
+import errno
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Optional
@@ -29,10 +31,21 @@ TEXT_EXTENSIONS = (".txt",)
 
 def check_input_path(path: Path) -> str:
     """Return "audio" or "text" for a path the analyzer accepts, or raise InputError."""
-    if not path.exists():
-        raise InputError(f"{path}: no such file")
-    if path.is_dir():
+    if not str(path).strip():
+        raise InputError("an empty path was given: name an audio file or a .txt transcript")
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise InputError(f"{path}: symbolic link loop (the link points back at itself)") from None
+        if exc.errno == errno.ENOENT:
+            raise InputError(f"{path}: no such file") from None
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    if stat.S_ISDIR(mode):
         raise InputError(f"{path}: is a folder, expected an audio file or a .txt transcript")
+    if not stat.S_ISREG(mode):
+        what = "a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
+        raise InputError(f"{path}: is {what}, not a file; save the recording to a file first")
     suffix = path.suffix.lower()
     if suffix in TEXT_EXTENSIONS:
         kind = "text"
@@ -47,6 +60,10 @@ def check_input_path(path: Path) -> str:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
     if size == 0:
         raise InputError(f"{path}: file is empty")
+    try:
+        path.open("rb").close()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror or 'permission denied'})") from None
     return kind
 
 

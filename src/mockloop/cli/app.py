@@ -7,6 +7,8 @@ code 2; anything else is a bug and keeps its traceback.
 from __future__ import annotations
 
 import json
+import os
+import re
 import signal
 import sys
 from contextlib import closing
@@ -14,7 +16,6 @@ from enum import Enum
 from pathlib import Path
 from typing import Optional
 
-import click
 import typer
 from rich.console import Console
 
@@ -24,7 +25,7 @@ from mockloop.errors import MockloopError
 app = typer.Typer(
     name="mockloop",
     help="A local, private, voice-based mock interviewer for TPM interviews.",
-    no_args_is_help=True,
+    no_args_is_help=False,  # a bare `mockloop` is a usage error (see _root), the same on every typer
     add_completion=False,
     pretty_exceptions_enable=False,
 )
@@ -50,11 +51,15 @@ def _version(value: bool):
         raise typer.Exit()
 
 
-@app.callback()
+@app.callback(invoke_without_command=True)
 def _root(
+    ctx: typer.Context,
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
 ):
     """A local, private, voice-based mock interviewer for TPM interviews."""
+    if ctx.invoked_subcommand is None:
+        names = ", ".join(sorted(typer.main.get_command(app).commands))
+        raise MockloopError(f"missing command: use one of {names} (see `mockloop --help`)")
 
 
 @app.command()
@@ -224,34 +229,154 @@ def _register_command_groups() -> None:
 _register_command_groups()
 
 
-def main(argv: list[str] | None = None) -> None:
-    import os
+def _exception_classes(name: str) -> tuple[type, ...]:
+    """The class ``name`` from every click the installed typer may raise.
 
+    typer up to 0.2x raises the separate ``click`` package's exceptions; newer typer bundles its
+    own copy (``typer._click``) and may not install ``click`` at all. Both are caught by the same
+    handlers, so the CLI behaves the same on either.
+    """
+    import importlib
+
+    found = []
+    for module_name in ("click.exceptions", "typer._click.exceptions", "typer.exceptions"):
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        cls = getattr(module, name, None)
+        if isinstance(cls, type) and issubclass(cls, BaseException) and cls not in found:
+            found.append(cls)
+    return tuple(found)
+
+
+USAGE_ERRORS = _exception_classes("UsageError")
+CLICK_ERRORS = _exception_classes("ClickException")
+ABORTS = _exception_classes("Abort")
+EXITS = _exception_classes("Exit")
+INTERRUPTED_EXIT_CODE = 130
+_ERRNO_PREFIX = re.compile(r"\[Errno -?\d+\]\s*")
+_DOUBLED_STOP = re.compile(r"(?<=[^./\s])\.\.(?=\s|$)")  # "failed: Disk full.." -> "." (not "..." or "../")
+
+
+def one_line(message: str) -> str:
+    """A message fit for one stderr line: no newlines or control characters, no "[Errno N]",
+    no sentence ending in "..", whatever the library below wrote."""
+    text = " ".join(str(message).split())
+    text = "".join(ch if ch.isprintable() else "?" for ch in text)
+    text = _ERRNO_PREFIX.sub("", text)
+    return _DOUBLED_STOP.sub(".", text)
+
+
+def _say(message: str) -> None:
+    """Write one line on stderr, never interpreting it as markup."""
+    try:
+        sys.stderr.write(one_line(message) + "\n")
+        sys.stderr.flush()
+    except OSError:
+        pass  # nowhere left to report to
+
+
+def _usage_message(exc: BaseException) -> str:
+    """typer/click's usage error as one sentence, with where to find help."""
+    ctx = getattr(exc, "ctx", None)
+    command = getattr(ctx, "command_path", None) or "mockloop"
+    if type(exc).__name__ == "NoArgsIsHelpError":
+        return f"missing command (see `{command} --help`)"
+    message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+    message = message.replace("Value error, ", "")  # pydantic's prefix in typer >= 0.2x
+    return f"{one_line(message)} (see `{command} --help`)"
+
+
+def _silence_stdout() -> None:
+    """After stdout failed, point it at /dev/null so Python's exit-time flush stays quiet."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI. The one place where every failure becomes one line on stderr and an exit code.
+
+    Usage errors (typer/click, either flavour): exit 2. A MockloopError: its own code (2, or 130
+    for a stopped interview, which is not an error). Ctrl-C: 130. A full or closed stdout: exit 1.
+    Anything else is a bug and keeps its traceback.
+    """
     from mockloop.privacy import UMASK
 
     os.umask(UMASK)  # everything this run creates (sessions, index, reports, cache) is private
     command = typer.main.get_command(app)
+    status = 0
     try:
+        _refuse_empty_arguments(sys.argv[1:] if argv is None else argv)
         status = command.main(args=argv, prog_name="mockloop", standalone_mode=False)
+        sys.stdout.flush()
     except MockloopError as exc:
-        err_console.print(f"mockloop: error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        if exc.exit_code == INTERRUPTED_EXIT_CODE:
+            _say(f"mockloop: {exc}")
+        else:
+            _say(f"mockloop: error: {exc}")
         sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
-        err_console.print("mockloop: interrupted", markup=False)
-        sys.exit(130)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        err_console.print("mockloop: interrupted", markup=False)
-        sys.exit(130)
+    except USAGE_ERRORS as exc:
+        _say(f"mockloop: error: {_usage_message(exc)}")
+        sys.exit(2)
+    except CLICK_ERRORS as exc:
+        message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+        _say(f"mockloop: error: {message}")
+        sys.exit(getattr(exc, "exit_code", 1) or 1)
+    except ABORTS + (KeyboardInterrupt,):
+        _say("mockloop: interrupted")
+        sys.exit(INTERRUPTED_EXIT_CODE)
+    except EXITS as exc:
+        sys.exit(getattr(exc, "exit_code", 0))
     except BrokenPipeError:
+        _silence_stdout()  # the reader went away (`| head`): not worth a message
+        sys.exit(1)
+    except OSError as exc:
+        if not _is_stdout_failure(exc):
+            raise
+        _silence_stdout()
+        _say(f"mockloop: error: cannot write the output: {exc.strerror or exc}")
         sys.exit(1)
     # Without standalone mode, click returns the code of a typer.Exit instead of exiting; typer
     # turns a Ctrl-C it catches into 130.
-    if status == 130:
-        err_console.print("mockloop: interrupted", markup=False)
+    if status == INTERRUPTED_EXIT_CODE:
+        _say("mockloop: interrupted")
     if isinstance(status, int) and status:
         sys.exit(status)
+
+
+def _refuse_empty_arguments(args: list[str]) -> None:
+    """An empty argument is never meant: `analyze ""` would otherwise analyse the current folder.
+
+    (An unset shell variable, `mockloop analyze "$ANSWER"`, is the usual cause.)
+    """
+    for position, arg in enumerate(args, start=1):
+        if arg.startswith("--") and "=" in arg:
+            option, value = arg.split("=", 1)
+            if not value.strip():
+                raise MockloopError(f"{option} is given an empty value (an unset shell variable?)")
+        elif not arg.strip():
+            after = f" (after {args[position - 2]})" if position > 1 else ""
+            raise MockloopError(f"argument {position}{after} is empty (an unset shell variable?)")
+
+
+def _is_stdout_failure(exc: OSError) -> bool:
+    """The failed write was to stdout (a full disk, /dev/full, a closed pipe), not a file of ours.
+
+    Some frame on the way down holds stdout itself, or rich's console writing to it.
+    """
+    import errno
+
+    if exc.errno not in (errno.ENOSPC, errno.EIO, errno.EPIPE, errno.EBADF, errno.EDQUOT):
+        return False
+    stdout = sys.stdout
+    tb = exc.__traceback__
+    while tb is not None:
+        for value in tb.tb_frame.f_locals.values():
+            if value is stdout or (isinstance(value, Console) and value.file is stdout):
+                return True
+        tb = tb.tb_next
+    return False

@@ -24,6 +24,7 @@ from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
+from mockloop.cli.options import number
 from mockloop.timefmt import clock
 
 stdout = Console()
@@ -46,22 +47,22 @@ def interview(
     kind: Optional[str] = typer.Option(None, "--kind", help="Prompt kind: system_design, behavioral, scenario, technical, exec_explain."),
     company: Optional[str] = typer.Option(None, "--company", help="Pick a prompt in this company's style: scale_ai, sensetime, tiktok, generic."),
     prompt: Optional[str] = typer.Option(None, "--prompt", help="Prompt id from the bank (overrides --kind/--company)."),
-    minutes: Optional[float] = typer.Option(None, "--minutes", help="Time limit of the main answer (default: the prompt's)."),
+    minutes: Optional[float] = typer.Option(None, "--minutes", callback=number(0, 24 * 60, above_low=True), help="Time limit of the main answer (default: the prompt's)."),
     style: str = typer.Option("silent", "--style", help="silent: only the question; probing: one or two follow-ups on gaps."),
-    probes: int = typer.Option(2, "--probes", help="Most follow-up questions in the probing style."),
+    probes: int = typer.Option(2, "--probes", callback=number(0, 5), help="Most follow-up questions in the probing style."),
     speak: bool = typer.Option(True, "--speak/--no-speak", help="Speak the questions and the summary, or only show them."),
     voice: Optional[str] = typer.Option(None, "--voice", help="Interviewer voice id or name part (e.g. en-us)."),
-    rate: Optional[int] = typer.Option(None, "--rate", help="Interviewer speaking rate, words per minute."),
+    rate: Optional[int] = typer.Option(None, "--rate", callback=number(50, 600), help="Interviewer speaking rate, words per minute."),
     device: Optional[str] = typer.Option(None, "--device", help="Microphone: number or name part from `mockloop devices`."),
     output_device: Optional[str] = typer.Option(None, "--output-device", help="Speaker: number or name part."),
-    samplerate: Optional[int] = typer.Option(None, "--samplerate", help="Recording sample rate in Hz (default 16000, else the device's)."),
+    samplerate: Optional[int] = typer.Option(None, "--samplerate", callback=number(8000, 384000), help="Recording sample rate in Hz (default 16000, else the device's)."),
     silence_stop: Optional[float] = typer.Option(
-        None, "--silence-stop", help="Seconds of silence that end an answer; 0 never (default: 12, none for system design)."
+        None, "--silence-stop", callback=number(0), help="Seconds of silence that end an answer; 0 never (default: 12, none for system design)."
     ),
     answer_audio: Optional[List[Path]] = typer.Option(
         None, "--answer-audio", help="Answer from a recording instead of the microphone (repeat for follow-ups)."
     ),
-    answer_speed: float = typer.Option(1.0, "--answer-speed", help="Feed --answer-audio this many times real time (0: at once)."),
+    answer_speed: float = typer.Option(1.0, "--answer-speed", callback=number(0, 1000), help="Feed --answer-audio this many times real time (0: at once)."),
     model: Optional[str] = typer.Option(None, "--model", help="Whisper model name or folder."),
     sessions_dir: Optional[Path] = typer.Option(None, "--sessions-dir", help=SESSIONS_DIR_HELP),
 ) -> None:
