@@ -1,5 +1,5 @@
 # The two commands a newcomer needs (see README.md). Both set everything up first.
-.PHONY: demo test setup eval bench fixtures
+.PHONY: demo test setup eval bench fixtures constraints
 
 demo:
 	@scripts/setup.sh demo
@@ -19,3 +19,8 @@ eval:
 fixtures:
 	@scripts/setup.sh demo
 	.venv/bin/python audio_fixtures/build_fixtures.py
+
+# Re-pin every Python package to the newest versions pyproject.toml allows (a throw-away venv);
+# then run `make test` and commit constraints.txt. `scripts/constraints.sh --from .venv` pins a venv instead.
+constraints:
+	scripts/constraints.sh

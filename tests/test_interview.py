@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from mockloop.errors import InputError
+from mockloop.errors import InputError, ModelError
 from mockloop.interview.loop import (
     AnswerAnalyzer,
     Interview,
@@ -244,8 +244,31 @@ def test_settings_refuse_an_unknown_style():
         InterviewSettings(style="chatty")
 
 
+def test_a_model_that_cannot_load_stops_the_interview_before_the_first_question(tmp_path):
+    asked = []
+
+    class Recording(InterviewView):
+        def question_asked(self, index, role, text):
+            asked.append(text)
+
+    class Unloadable(MeasuringAnalyzer):
+        def load(self):
+            raise ModelError("cannot load model from /models/garbage: not a CTranslate2 model")
+
+    answer = write_answer(tmp_path / "answer.wav", 0.2)
+    store = SessionStore(tmp_path / "sessions")
+    interview = Interview(
+        PROMPT, InterviewSettings(speak=False, answer_audio=(answer,), answer_speed=0), store, view=Recording(),
+        analyzer=Unloadable([set()]),
+    )
+    with pytest.raises(ModelError, match="cannot load model"):
+        interview.run()
+    assert asked == []
+    assert not (tmp_path / "sessions").exists(), "no session folder for an interview that never started"
+
+
 def test_the_loop_waits_on_a_background_model_load(tmp_path):
-    """The model loads while the prompt is spoken; analysis waits for it instead of failing."""
+    """The model loads while the devices open; the interview waits for it instead of failing."""
     loaded = threading.Event()
 
     class SlowToLoad(MeasuringAnalyzer):

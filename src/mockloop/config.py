@@ -133,6 +133,14 @@ def read_config_file(path: Path | None = None) -> dict:
         raise MockloopError(f"{path}: cannot read config file ({exc.strerror})") from exc
 
 
+CONFIG_KEYS = ("model",)  # every setting the config file may hold
+
+
+def unknown_config_keys(data: dict) -> list[str]:
+    """Settings in the config file that mockloop does not know (a typo is otherwise silent)."""
+    return [key for key in data if key not in CONFIG_KEYS]
+
+
 def configured_model(cli_value: str | None) -> str | None:
     """The model the user asked for, or None for the embedded default."""
     if cli_value:

@@ -85,6 +85,38 @@ def check_session_id(text: str) -> str:
     return text
 
 
+LATEST = "last"  # stands for the newest session wherever an id is asked for
+_PREFIX_PATTERN = re.compile(r"^[0-9][0-9a-f-]{0,17}$")
+
+
+def resolve_session_id(root: Path, text: str) -> str:
+    """The full session id meant by ``text``: a whole id, ``last`` (the newest), or a unique
+    prefix of one (``20261201-09``). Only folders under ``root`` named like ids count.
+
+    Raises:
+        InputError: nothing matches, the prefix is ambiguous, or ``text`` is not id-like.
+    """
+    if isinstance(text, str) and _ID_PATTERN.match(text):
+        return text
+    if text != LATEST and not (isinstance(text, str) and _PREFIX_PATTERN.match(text)):
+        check_session_id(text)  # raises: not an id
+    try:
+        ids = sorted(entry.name for entry in root.iterdir() if _ID_PATTERN.match(entry.name) and entry.is_dir())
+    except OSError:
+        ids = []
+    if text == LATEST:
+        if not ids:
+            raise InputError(f"No sessions yet in {root}, so there is no `{LATEST}` one.")
+        return ids[-1]
+    matches = [session_id for session_id in ids if session_id.startswith(text)]
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise InputError(f"No session starts with {text} in {root} (see `mockloop sessions`).")
+    shown = ", ".join(matches[:4]) + (", ..." if len(matches) > 4 else "")
+    raise InputError(f"{text} matches {len(matches)} sessions ({shown}); type more of the id.")
+
+
 def write_json_atomic(path: Path, data: Any) -> None:
     write_text_atomic(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
@@ -309,6 +341,26 @@ class SessionStore:
     def __init__(self, root: str | Path | None = None):
         self.root = sessions_root(root)
 
+    def check_root(self) -> None:
+        """Refuse a sessions folder that is a file (or lies under one), before anything is done.
+
+        Raises:
+            SessionStorageError: ``root`` or a folder above it is a file.
+        """
+        for folder in (self.root, *self.root.parents):
+            if folder.exists():
+                if not folder.is_dir():
+                    raise SessionStorageError(
+                        f"{folder} is not a folder, so sessions cannot be kept in {self.root}; choose another "
+                        f"folder with --sessions-dir or the {HOME_ENV} environment variable."
+                    )
+                return
+
+    def resolve(self, text: str) -> str:
+        """The id ``text`` stands for (see resolve_session_id)."""
+        self.check_root()
+        return resolve_session_id(self.root, text)
+
     def create(self, prompt: dict, settings: dict, versions: dict | None = None, now: datetime | None = None) -> Session:
         """Make a new session folder and write its first ``session.json``.
 
@@ -316,6 +368,7 @@ class SessionStore:
             SessionStorageError: the root cannot be created or written.
         """
         now = now or datetime.now().astimezone()
+        self.check_root()
         try:
             private_dir(self.root)
             if not self.root.is_dir():
@@ -379,6 +432,7 @@ class SessionStore:
     def entries(self) -> list["SessionEntry"]:
         """Every session folder, newest first: readable ones with their record, damaged ones
         with the reason, so one bad folder never hides the others."""
+        self.check_root()
         if not self.root.is_dir():
             return []
         found = []

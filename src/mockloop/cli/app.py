@@ -29,7 +29,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-err_console = Console(stderr=True)
+err_console = Console(stderr=True, markup=False)  # file names are user text, never markup
 
 
 class Kind(str, Enum):
@@ -60,6 +60,23 @@ def _root(
     if ctx.invoked_subcommand is None:
         names = ", ".join(sorted(typer.main.get_command(app).commands))
         raise MockloopError(f"missing command: use one of {names} (see `mockloop --help`)")
+    _warn_about_config()
+
+
+def _warn_about_config() -> None:
+    """Name each unknown setting in the config file once per run (a typo would do nothing)."""
+    import difflib
+
+    from mockloop.config import CONFIG_KEYS, config_path, read_config_file, unknown_config_keys
+
+    try:
+        data = read_config_file()
+    except MockloopError:
+        return  # the command that needs the config reports it
+    for key in unknown_config_keys(data):
+        close = difflib.get_close_matches(key, CONFIG_KEYS, n=1)
+        hint = f"did you mean '{close[0]}'?" if close else f"known settings: {', '.join(CONFIG_KEYS)}"
+        _say(f"mockloop: warning: {config_path()}: unknown setting '{key}' is ignored; {hint}")
 
 
 @app.command()
@@ -94,7 +111,11 @@ def analyze(
         from mockloop.content import LLMOptions
 
         llm_options = LLMOptions.from_env(model=judge_model)
+    from mockloop.analysis.decode import check_input_path
+
     analyzer = Analyzer(configured_model(model))
+    if check_input_path(path) == "audio":
+        analyzer.load()  # a model that cannot load fails now, in one line, before the file is decoded
     with err_console.status(f"Analyzing {path.name} ...", spinner="dots") if err_console.is_terminal else _null():
         analysis = analyzer.analyze_file(
             path, kind=kind.value if kind else None, prompt=prompt, judge=judge.value, llm_options=llm_options
@@ -105,7 +126,7 @@ def analyze(
     else:
         from mockloop.cli.scorecard_view import render_analysis
 
-        render_analysis(analysis, Console())
+        render_analysis(analysis, Console(markup=False))
 
 
 def _analyze_folder(folder: Path, jobs: int, model, kind, prompt_id, as_json: bool) -> None:
@@ -167,7 +188,7 @@ def _analyze_folder(folder: Path, jobs: int, model, kind, prompt_id, as_json: bo
                 str(r["scorecard"]["delivery_score"] if r["scorecard"]["delivery_score"] is not None else "-"),
                 str(r["scorecard"]["content_score"] if r["scorecard"]["content_score"] is not None else "-"),
             )
-        Console().print(table)
+        Console(markup=False).print(table)
     if interrupted:
         raise KeyboardInterrupt  # main() says "interrupted" and exits 130
     if failed:
@@ -214,8 +235,8 @@ def models():
         table.add_row(name, where, "yes" if chosen == name else "")
     if chosen and chosen not in known_model_names():
         table.add_row(chosen, "folder", "yes")
-    Console().print(table)
-    Console().print("Choose with --model NAME_OR_FOLDER, env MOCKLOOP_MODEL, or `model = \"small.en\"` in the config file.")
+    Console(markup=False).print(table)
+    Console(markup=False).print("Choose with --model NAME_OR_FOLDER, env MOCKLOOP_MODEL, or `model = \"small.en\"` in the config file.")
 
 
 def _register_command_groups() -> None:

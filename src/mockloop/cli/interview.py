@@ -27,8 +27,10 @@ from rich.text import Text
 from mockloop.cli.options import number
 from mockloop.timefmt import clock
 
-stdout = Console()
-stderr = Console(stderr=True)
+# markup=False: paths, titles and transcripts hold user text such as "take [draft].wav"; styling
+# goes through Text, never through markup in strings.
+stdout = Console(markup=False)
+stderr = Console(stderr=True, markup=False)
 
 SESSIONS_DIR_HELP = "Folder of saved sessions (default: $MOCKLOOP_HOME/sessions, else the user data folder)."
 
@@ -80,6 +82,7 @@ def interview(
     )
     chosen = choose_prompt(prompt, kind=kind, company=company)
     store = SessionStore(sessions_dir)
+    store.check_root()  # a sessions folder that is a file fails before the model loads
     previous = signal.signal(signal.SIGTERM, _terminate_as_interrupt)
     try:
         Interview(chosen, settings, store, view=TerminalView(stdout, stderr, interactive)).run()
@@ -188,7 +191,7 @@ class TerminalView:
 
     def prompt_shown(self, prompt) -> None:
         where = ", ".join(part for part in (prompt.kind.replace("_", " "), getattr(prompt, "company", None)) if part)
-        self.out.rule(f"[bold]{getattr(prompt, 'title', None) or prompt.id}[/] ({where})")
+        self.out.rule(Text.assemble((str(getattr(prompt, "title", None) or prompt.id), "bold"), f" ({where})"))
 
     def question_asked(self, index: int, role: str, text: str) -> None:
         label = "Question" if role == "main" else "Follow-up"

@@ -14,6 +14,7 @@ from typing import Optional
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from mockloop.content.prompts import COMPANIES, Prompt, filter_prompts, get_prompt, load_bank
 from mockloop.content.rubric import kinds
@@ -38,14 +39,14 @@ def render_table(prompts: list[Prompt]) -> Table:
 
 
 def render_prompt(prompt: Prompt, console: Console) -> None:
-    console.print(f"[bold]{prompt.title}[/bold]  ({prompt.id})")
-    console.print(f"kind: {prompt.kind}   company: {prompt.company}   time: {_duration(prompt.time_limit_s)}")
+    console.print(Text.assemble((prompt.title, "bold"), f"  ({prompt.id})"))
+    console.print(f"kind: {prompt.kind}   company: {prompt.company}   time: {_duration(prompt.time_limit_s)}", markup=False)
     if prompt.phases:
-        console.print("phases: " + ", ".join(f"{name} {_duration(s)}" for name, s in prompt.phases))
+        console.print("phases: " + ", ".join(f"{name} {_duration(s)}" for name, s in prompt.phases), markup=False)
     console.print()
-    console.print(prompt.text)
+    console.print(prompt.text, markup=False)
     console.print()
-    console.print("focus: " + ", ".join(prompt.focus))
+    console.print("focus: " + ", ".join(prompt.focus), markup=False)
     console.print("follow-up probes, by gap:")
     for item_id in prompt.focus + [i for i in prompt.probes if i not in prompt.focus]:
         for probe in prompt.probes.get(item_id, [])[:1]:
@@ -71,11 +72,11 @@ def register(app: typer.Typer) -> None:
         if ctx.invoked_subcommand is not None:
             return
         prompts = filter_prompts(load_bank(), kind=kind, company=company)
-        Console().print(render_table(prompts))
+        Console(markup=False).print(render_table(prompts))
 
     @group.command("show")
     def show(prompt_id: str = typer.Argument(..., metavar="ID", help="A prompt id from `mockloop prompts`.")) -> None:
         """Print one prompt: its text, time limit, phases, focus and follow-up probes."""
-        render_prompt(get_prompt(prompt_id), Console())
+        render_prompt(get_prompt(prompt_id), Console(markup=False))
 
     app.add_typer(group, name="prompts")

@@ -21,9 +21,10 @@ from rich.text import Text
 
 from mockloop.errors import InputError, MockloopError
 
-stdout = Console()
-stderr = Console(stderr=True)
+stdout = Console(markup=False)  # user text (ids, titles, paths) is never read as markup
+stderr = Console(stderr=True, markup=False)
 
+SESSION_HELP = "Session id from `mockloop sessions`, a unique start of one, or `last`."
 SESSIONS_DIR_HELP = "Folder of saved sessions (default: $MOCKLOOP_HOME/sessions, else the user data folder)."
 SHORT_LABELS = {
     "fillers_per_minute": "fill/min", "words_per_minute": "wpm", "long_pauses": "long p.", "decision_markers": "markers",
@@ -50,7 +51,8 @@ def _store(sessions_dir: Optional[Path]):
 def _open(sessions_dir: Optional[Path], session_id: str):
     from mockloop.review.loader import open_session
 
-    return open_session(_store(sessions_dir), session_id)
+    store = _store(sessions_dir)
+    return open_session(store, store.resolve(session_id))
 
 
 def _version() -> str:
@@ -63,7 +65,7 @@ def _version() -> str:
 
 
 def replay(
-    session_id: str = typer.Argument(..., metavar="SESSION", help="Session id from `mockloop sessions`."),
+    session_id: str = typer.Argument(..., metavar="SESSION", help=SESSION_HELP),
     answer: Optional[int] = typer.Option(None, "--answer", help="Answer number (default: the first analysed one)."),
     start: Optional[str] = typer.Option(None, "--from", help="Start here: seconds or m:ss."),
     speed: float = typer.Option(1.0, "--speed", help="Playback speed, 0.1 to 100 (1.25 = a quarter faster, same pitch)."),
@@ -265,10 +267,9 @@ def delete(
 ) -> None:
     """Delete a session folder (its audio, analysis and scorecard) for good."""
     from mockloop.review.index import SessionIndex
-    from mockloop.sessions import check_session_id
 
-    check_session_id(session_id)
     store = _store(sessions_dir)
+    session_id = store.resolve(session_id)
     folder = store.root / session_id
     if not folder.is_dir() or folder.is_symlink():
         raise InputError(f"No session {session_id} in {store.root} (see `mockloop sessions`).")
@@ -296,7 +297,7 @@ def delete(
 
 
 def rescore(
-    session_id: str = typer.Argument(..., metavar="SESSION", help="Session id from `mockloop sessions`."),
+    session_id: str = typer.Argument(..., metavar="SESSION", help=SESSION_HELP),
     answer: Optional[List[int]] = typer.Option(None, "--answer", help="Only this answer number (repeat for more; default: all)."),
     model: Optional[str] = typer.Option(None, "--model", help="Whisper model name or folder (default: embedded tiny.en; env MOCKLOOP_MODEL)."),
     sessions_dir: Optional[Path] = typer.Option(None, "--sessions-dir", help=SESSIONS_DIR_HELP),
@@ -309,6 +310,7 @@ def rescore(
 
     chosen_model = configured_model(model)
     store = _store(sessions_dir)
+    session_id = store.resolve(session_id)
     store.check_not_recording(session_id)
     store.open(session_id)  # a bad or damaged session fails here, before the model loads
     resolve_model(chosen_model)  # a bad --model fails before anything is read or written

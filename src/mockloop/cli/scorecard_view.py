@@ -39,7 +39,7 @@ def delivery_table(a: Analysis) -> Table:
     table.add_row("Pace", f"{_fmt(d.words_per_minute)} wpm overall, {_fmt(d.articulation_rate_wpm)} wpm while speaking")
     counts = Counter(f.text for f in d.fillers)
     top = ", ".join(f"{t} x{n}" for t, n in counts.most_common(4)) or "none"
-    table.add_row("Fillers", f"{len(d.fillers)} ({_fmt(d.fillers_per_minute, '/min', 1)}); most frequent: {top}")
+    table.add_row("Fillers", Text(f"{len(d.fillers)} ({_fmt(d.fillers_per_minute, '/min', 1)}); most frequent: {top}"))
     if d.fillers:
         table.add_row("", Text(_times(d.fillers, 12), style="dim"))
     if a.transcript.has_timings:
@@ -52,11 +52,11 @@ def delivery_table(a: Analysis) -> Table:
         )
         table.add_row("Response latency", _fmt(d.response_latency_s, " s", 1))
     markers = ", ".join(f'"{m.text}" {clock(m.start)}' if m.start is not None else f'"{m.text}"' for m in d.decision_markers[:5])
-    table.add_row("Decision markers", f"{len(d.decision_markers)}" + (f": {markers}" if markers else ""))
+    table.add_row("Decision markers", Text(f"{len(d.decision_markers)}" + (f": {markers}" if markers else "")))
     if d.longest_stretch_without_marker_s is not None:
         table.add_row("Longest without one", _fmt(d.longest_stretch_without_marker_s, " s"))
     hedge_counts = Counter(h.text for h in d.hedges)
-    table.add_row("Hedges", f"{len(d.hedges)}" + (": " + ", ".join(f"{t} x{n}" for t, n in hedge_counts.most_common(4)) if d.hedges else ""))
+    table.add_row("Hedges", Text(f"{len(d.hedges)}" + (": " + ", ".join(f"{t} x{n}" for t, n in hedge_counts.most_common(4)) if d.hedges else "")))
     return table
 
 
@@ -134,7 +134,7 @@ def transcript_text(a: Analysis) -> Text:
 
 
 def render_analysis(a: Analysis, console: Console | None = None) -> None:
-    console = console or Console()
+    console = console or Console(markup=False)
     sc = a.scorecard
     title = f"mockloop: {a.source} ({a.kind.replace('_', ' ')})"
     scores = Text.assemble(
@@ -151,4 +151,4 @@ def render_analysis(a: Analysis, console: Console | None = None) -> None:
         *warnings, scores, Text(""), delivery_table(a), Text(""), *content, Text(""),
         Text("Transcript", style="bold"), transcript_text(a), Text(""), Text("Tips", style="bold"), tips,
     )
-    console.print(Panel(body, title=title, expand=False))
+    console.print(Panel(body, title=Text(title), expand=False))  # Text: the file name is user text, not markup

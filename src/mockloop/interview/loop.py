@@ -212,19 +212,22 @@ class Interview:
             InterviewInterrupted: Ctrl-C (the session is saved as "interrupted").
             MockloopError: a device, disk or input problem (the session is saved as "failed").
         """
-        # A missing microphone or answer file, or a bad voice, fails here, before anything is
-        # saved or said.
+        # A missing microphone or answer file, a bad voice or an unusable model fails here,
+        # before anything is saved or said. The model loads while the devices open.
+        self._load_analyzer_in_background()
         if self.settings.answer_audio:
             self._answer_files = self._open_answer_files()
         else:
             self._microphone = self._open_microphone()
         if self.settings.speak:
             self._prepare_speaker()
+        self._analyzer_ready.wait()
+        if self._analyzer_error is not None:
+            raise self._analyzer_error
         self.session = self.store.create(
             prompt=_prompt_dict(self.prompt), settings=self.settings.to_dict(), versions=_versions()
         )
         try:
-            self._load_analyzer_in_background()
             self.view.prompt_shown(self.prompt)
             limit_s = self.settings.time_limit_s or _prompt_limit(self.prompt)
             main = self._ask_and_record(1, "main", self.prompt.text, limit_s, getattr(self.prompt, "phases", None) or [])
@@ -358,7 +361,7 @@ class Interview:
 
                     self._analyzer = Analyzer(model=self.settings.model)
                 self._analyzer.load()
-            except BaseException as exc:  # reported when the first answer is analysed
+            except BaseException as exc:  # raised by run() before the session is created
                 self._analyzer_error = exc
             finally:
                 self._analyzer_ready.set()
