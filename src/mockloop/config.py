@@ -102,12 +102,37 @@ class UncertaintySettings:
 
 
 @dataclass(frozen=True)
+class CompareSettings:
+    """The smallest change between two takes that `compare` calls improved or regressed.
+
+    Within these, two takes are "about the same": two analyses of one recording (file and live
+    transcription, or a re-run) differ by about this much, so smaller changes are not progress.
+    """
+
+    fillers_per_minute: float = 0.5
+    words_per_minute: float = 5.0
+    long_pauses: float = 0.0  # measured from the audio alone: the same recording gives the same count
+    decision_markers: float = 1.0  # counted in the words, which one word more or less can change
+    hedges: float = 1.0
+    content_score_points: float = 5.0
+    delivery_score_points: float = 3.0
+
+    def tolerance(self, metric: str) -> float:
+        """The tolerance for a metric named as in review.metrics.METRICS (scores are in points)."""
+        for name in (metric, f"{metric}_points"):
+            if hasattr(self, name):
+                return float(getattr(self, name))
+        return 0.0
+
+
+@dataclass(frozen=True)
 class Settings:
     pauses: PauseSettings = PauseSettings()
     filled_pauses: FilledPauseSettings = FilledPauseSettings()
     transcribe: TranscribeSettings = TranscribeSettings()
     delivery: DeliverySettings = DeliverySettings()
     uncertainty: UncertaintySettings = UncertaintySettings()
+    compare: CompareSettings = CompareSettings()
 
 
 DEFAULT_SETTINGS = Settings()

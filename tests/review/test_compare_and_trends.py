@@ -37,6 +37,25 @@ def test_compare_lists_what_improved_and_what_regressed(store, make_session, bet
     assert "clarifies_requirements" in back.regressed and "fillers/min" in back.regressed
 
 
+def test_two_takes_of_one_recording_are_about_the_same(store, make_session, sample_analysis):
+    """Live and file transcription of one answer differ by a word or a filler: that is not progress."""
+    import copy
+
+    retake = copy.deepcopy(sample_analysis)
+    d = retake["delivery"]
+    d["fillers_per_minute"] = round(d["fillers_per_minute"] + 0.4, 2)
+    d["words_per_minute"] = round(d["words_per_minute"] + 2.5, 1)
+    d["decision_markers"] = d["decision_markers"][:-1]
+    retake["scorecard"]["delivery_score"] -= 2
+    retake["scorecard"]["content_score"] += 3
+    a, b = make_session(minute=1), make_session(minute=2, analysis=retake)
+
+    result = compare(open_session(store, a.id), open_session(store, b.id))
+
+    assert result.improved == [] and result.regressed == []
+    assert {row.verdict for row in result.metrics} == {"same"}
+
+
 def test_sparklines_scale_between_the_lowest_and_highest_value():
     assert sparkline([1, 2, 3, 4, 5, 6, 7, 8]) == "▁▂▃▄▅▆▇█"
     assert sparkline([5, None, 5]) == "▄ ▄"

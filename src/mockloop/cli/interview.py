@@ -188,6 +188,7 @@ class TerminalView:
         self._limit_s = 0.0
         self._phases: list = []
         self._hint = ""
+        self._scoring = None  # the "Scoring answer N" spinner while it runs
 
     def prompt_shown(self, prompt) -> None:
         where = ", ".join(part for part in (prompt.kind.replace("_", " "), getattr(prompt, "company", None)) if part)
@@ -198,6 +199,7 @@ class TerminalView:
         self.out.print(Text.assemble((f"{label}: ", "bold"), text))
 
     def warning(self, message: str) -> None:
+        self._stop_scoring()
         self.err.print(f"warning: {message}", markup=False, highlight=False, soft_wrap=True)
 
     def answer_started(self, index, recorder, limit_s, phases, stops) -> None:
@@ -232,14 +234,33 @@ class TerminalView:
         self.out.print(f"Answer {index}: {clock(result.duration_s)} recorded ({reason}) -> {result.path}")
 
     def analyzing(self, index: int) -> None:
-        self.err.print(f"Scoring answer {index}...", highlight=False)
+        """On a terminal, a spinner with the seconds spent so far (scoring takes 30-90 s on a busy
+        machine); otherwise one line."""
+        if not self.err.is_terminal:
+            self.err.print(f"Scoring answer {index}...", highlight=False)
+            return
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        self._scoring = Progress(
+            SpinnerColumn(), TextColumn(f"Scoring answer {index}: transcribing and judging"), TimeElapsedColumn(),
+            console=self.err, transient=True,
+        )
+        self._scoring.add_task("", total=None)
+        self._scoring.start()
+
+    def _stop_scoring(self) -> None:
+        if getattr(self, "_scoring", None) is not None:
+            self._scoring.stop()
+            self._scoring = None
 
     def analysis_ready(self, index: int, analysis) -> None:
         from mockloop.cli.scorecard_view import render_analysis
 
+        self._stop_scoring()
         render_analysis(analysis, self.out)
 
     def finished(self, session, summary: str) -> None:
+        self._stop_scoring()
         record = session.record
         table = Table(title=f"Session {record.id}", show_header=True)
         for column in ("answer", "duration", "delivery", "content", "ended by"):

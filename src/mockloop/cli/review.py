@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from mockloop.display import number
 from mockloop.errors import InputError, MockloopError
 
 stdout = Console(markup=False)  # user text (ids, titles, paths) is never read as markup
@@ -187,7 +188,7 @@ def history(
         table.add_column(SHORT_LABELS[name], justify="right")
     for row in rows:
         prompt = [Text(row["prompt_title"] or row["prompt_id"] or "-")] if wide else []
-        table.add_row(row["id"], *prompt, *[_fmt(row.get(n)) for n, _, _ in METRICS])
+        table.add_row(row["id"], *prompt, *[number(n, row.get(n)) for n, _, _ in METRICS])
     table.add_row("trend", *([""] if wide else []), *[sparkline([row.get(n) for row in rows]) for n, _, _ in METRICS], style="bold cyan")
     stdout.print(table)
 
@@ -208,6 +209,9 @@ def compare(
 ) -> None:
     """Two takes side by side: what improved and what regressed, metric by metric."""
     from mockloop.review.compare import compare as compare_takes
+    from mockloop.review.metrics import METRICS
+
+    metric_by_label = {label: name for name, label, _ in METRICS}
 
     a, b = _open(sessions_dir, session_a), _open(sessions_dir, session_b)
     result = compare_takes(a, b)
@@ -221,7 +225,9 @@ def compare(
         for column in ("", a.id, b.id, ""):
             table.add_column(column, justify="left" if not column else "right")
         for row in rows:
-            table.add_row(row.name, _fmt(row.before), _fmt(row.after), Text(row.verdict, style=VERDICT_STYLE[row.verdict]))
+            label = "about the same" if row.verdict == "same" else row.verdict
+            key = metric_by_label.get(row.name, row.name)
+            table.add_row(row.name, number(key, row.before), number(key, row.after), Text(label, style=VERDICT_STYLE[row.verdict]))
         stdout.print(table)
     stdout.print(Text.assemble(("Improved: ", "bold green"), ", ".join(result.improved) or "nothing"))
     stdout.print(Text.assemble(("Regressed: ", "bold red"), ", ".join(result.regressed) or "nothing"))

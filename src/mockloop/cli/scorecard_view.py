@@ -14,6 +14,7 @@ from rich.text import Text
 
 from mockloop.analysis.uncertainty import confidence_of
 from mockloop.models import Analysis
+from mockloop.display import number, pace
 from mockloop.timefmt import clock
 
 
@@ -36,10 +37,10 @@ def delivery_table(a: Analysis) -> Table:
     table.add_column()
     table.add_row("Duration", clock(a.transcript.duration_s) if a.transcript.duration_s is not None else "text input")
     table.add_row("Words", str(d.word_count))
-    table.add_row("Pace", f"{_fmt(d.words_per_minute)} wpm overall, {_fmt(d.articulation_rate_wpm)} wpm while speaking")
+    table.add_row("Pace", f"{pace(d.words_per_minute)} wpm overall, {pace(d.articulation_rate_wpm)} wpm while speaking")
     counts = Counter(f.text for f in d.fillers)
     top = ", ".join(f"{t} x{n}" for t, n in counts.most_common(4)) or "none"
-    table.add_row("Fillers", Text(f"{len(d.fillers)} ({_fmt(d.fillers_per_minute, '/min', 1)}); most frequent: {top}"))
+    table.add_row("Fillers", Text(f"{len(d.fillers)} ({number('fillers_per_minute', d.fillers_per_minute)}/min); most frequent: {top}"))
     if d.fillers:
         table.add_row("", Text(_times(d.fillers, 12), style="dim"))
     if a.transcript.has_timings:

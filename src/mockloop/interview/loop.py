@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Optional, Protocol, Sequence, runtime_che
 
 from mockloop.audio_io.levels import SilenceStop
 from mockloop.audio_io.recorder import Recorder, RecordingResult, StopReason
+from mockloop.display import number as display_number, pace as display_pace
 from mockloop.errors import InputError, MockloopError
 from mockloop.sessions import SCORECARD, AnswerRecord, Session, SessionStorageError, SessionStore
 from mockloop.timefmt import clock
@@ -480,7 +481,7 @@ def spoken_summary(overall: dict, analyses: dict[int, Any]) -> str:
         return "Thank you. Your answer is saved, but it could not be scored this time."
     sentences = []
     wpm = main.delivery.words_per_minute
-    pace = f" at about {round(wpm)} words per minute" if wpm else ""
+    pace = f" at about {display_pace(wpm)} words per minute" if wpm else ""
     sentences.append(f"Thank you. You spoke for {_spoken_duration(overall.get('duration_s') or 0)}{pace}.")
     scores = [
         f"{name} {value}" for name, value in (("delivery", overall.get("delivery_score")), ("content", overall.get("content_score")))
@@ -513,8 +514,8 @@ def scorecard_markdown(session: Session, analyses: dict[int, Any]) -> str:
         d = analysis.delivery if analysis else None
         lines.append(
             f"| {answer.index}. {answer.role} | {_score(answer.delivery_score)} | {_score(answer.content_score)} "
-            f"| {clock(answer.duration_s)} | {_number(d.words_per_minute if d else None)} "
-            f"| {_number(d.fillers_per_minute if d else None, 1)} | {len(d.long_pauses) if d else '-'} "
+            f"| {clock(answer.duration_s)} | {display_number('words_per_minute', d.words_per_minute if d else None)} "
+            f"| {display_number('fillers_per_minute', d.fillers_per_minute if d else None)} | {len(d.long_pauses) if d else '-'} "
             f"| {(answer.stop_reason or '-').replace('_', ' ')} |"
         )
     for answer in record.answers:
@@ -569,10 +570,6 @@ def _now() -> str:
 
 def _score(value) -> str:
     return "-" if value is None else str(value)
-
-
-def _number(value, digits: int = 0) -> str:
-    return "-" if value is None else f"{value:.{digits}f}"
 
 
 def _spoken_duration(seconds: float) -> str:

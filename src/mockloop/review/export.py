@@ -6,6 +6,7 @@ import json
 
 from mockloop.review.loader import SessionView
 from mockloop.review.metrics import METRICS, session_metrics
+from mockloop.display import number
 from mockloop.timefmt import clock
 
 EXPORT_SCHEMA = "mockloop.export/1"
@@ -40,7 +41,7 @@ def to_markdown(view: SessionView) -> str:
         "",
         "| Metric | Value |",
         "|---|---|",
-        *[f"| {label} | {'-' if getattr(m, name) is None else getattr(m, name)} |" for name, label, _ in METRICS],
+        *[f"| {label} | {number(name, getattr(m, name))} |" for name, label, _ in METRICS],
         f"| duration | {clock(m.duration_s)} |",
         "",
     ]

@@ -74,17 +74,19 @@ def _page(title: str, body: str, version: str) -> str:
 
 
 def _overall(view: SessionView) -> str:
+    from mockloop.display import number
+    from mockloop.review.metrics import session_metrics
+
     r = view.record
-    analysed = [a.analysis for a in view.answers if a.analysis]
-    main = analysed[0].get("delivery", {}) if analysed else {}
+    m = session_metrics(view)  # the same session numbers as history, compare and export
     stats = [
         (r.overall.get("delivery_score"), "delivery score"),
         (r.overall.get("content_score"), "content score"),
         (clock(r.overall.get("duration_s") or r.duration_s), "duration"),
-        (main.get("words_per_minute"), "words / minute"),
-        (main.get("fillers_per_minute"), "fillers / minute"),
-        (main.get("long_pauses"), "long pauses"),
-        (len(main.get("decision_markers") or []) if analysed else None, "decision markers"),
+        (number("words_per_minute", m.words_per_minute), "words / minute"),
+        (number("fillers_per_minute", m.fillers_per_minute), "fillers / minute"),
+        (m.long_pauses, "long pauses"),
+        (m.decision_markers, "decision markers"),
     ]
     cells = "".join(f'<div class="stat"><b>{"-" if v is None else escape(str(v))}</b><span>{label}</span></div>' for v, label in stats)
     return f'<section class="card"><h2>Scorecard</h2><div class="stats">{cells}</div></section>'

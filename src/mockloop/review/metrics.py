@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Optional
 
-from mockloop.config import DEFAULT_SETTINGS, DeliverySettings
+from mockloop.config import DEFAULT_SETTINGS, CompareSettings, DeliverySettings
 from mockloop.review.loader import SessionView
 
 # name, label, which direction is better (+1 higher, -1 lower, 0 towards the target range)
@@ -72,15 +72,16 @@ def session_metrics(view: SessionView) -> SessionMetrics:
     return m
 
 
-def verdict(name: str, before: Optional[float], after: Optional[float]) -> str:
-    """``improved``, ``regressed``, ``same`` or ``-`` for one metric going from before to after."""
+def verdict(name: str, before: Optional[float], after: Optional[float], settings: CompareSettings = DEFAULT_SETTINGS.compare) -> str:
+    """``improved``, ``regressed``, ``same`` (about the same: within the metric's tolerance in
+    ``CompareSettings``) or ``-`` for one metric going from before to after."""
     direction = next(d for n, _, d in METRICS if n == name)
     if before is None or after is None:
         return "-"
     if direction == 0:
         before, after = -_distance_from_pace(before), -_distance_from_pace(after)
         direction = +1
-    if abs(after - before) < 1e-9:
+    if abs(after - before) <= settings.tolerance(name) + 1e-9:
         return "same"
     return "improved" if (after - before) * direction > 0 else "regressed"
 
