@@ -82,13 +82,14 @@ class Workspace:
         manifest: dict | str | bytes | None = None,
         files: dict[str, bytes | str | dict | list] | None = None,
         analysis: dict | None = None,
+        root: Path | None = None,
     ) -> Path:
         """A saved session folder as an interview leaves it, or damaged as a row needs it.
 
         ``manifest``: session.json as a dict (merged over a complete record), or raw text/bytes
         to write as they are. ``files``: extra or replaced files (dicts/lists are written as JSON).
         """
-        folder = self.sessions / session_id
+        folder = (root or self.sessions) / session_id
         folder.mkdir(parents=True, exist_ok=True)
         analysis = analysis if analysis is not None else json.loads(SAMPLE_ANALYSIS.read_text(encoding="utf-8"))
         self.room_tone_wav(str((folder / "answer-1.wav").relative_to(self.tmp)))
@@ -173,6 +174,7 @@ class Case:
     stdout: Optional[str] = None  # regex stdout must match; None: stdout must be empty
     may_change: tuple[str, ...] = ()  # globs (relative to the workspace) that the command may write
     unprivileged: bool = False  # run without root's power to read anything (for permission rows)
+    wrapper: tuple[str, ...] = ()  # a command the CLI runs under, e.g. FULL_STDOUT
 
 
 def _unreadable(ws: Workspace, name: str, content: bytes | str) -> None:
@@ -204,6 +206,8 @@ def _config(text: str) -> Callable[[Workspace], None]:
 
 
 ANSWER = "{tmp}/answer.wav"
+FULL_STDOUT = ("sh", "-c", 'exec "$@" >/dev/full', "sh")  # stdout on a full device: every write fails (ENOSPC)
+CLOSED_STDOUT = ("sh", "-c", 'exec "$@" >&-', "sh")  # no stdout at all
 INTERVIEW = ("interview", "--prompt", "sd-sensor-anomaly-review", "--no-speak", "--answer-audio", "{speech}", "--answer-speed", "0")
 
 
@@ -311,6 +315,20 @@ CASES: list[Case] = [
          setup=lambda ws: ws.session()),
     Case("export-format-unknown", ("export", SESSION_ID, "--format", "pdf"), ERROR + r"--format pdf is not known; use md or json",
          setup=lambda ws: ws.session()),
+    Case("export-to-full-stdout", ("export", SESSION_ID), ERROR + r"cannot write the output: no space left on device$",
+         exit_code=1, setup=lambda ws: ws.session(), wrapper=FULL_STDOUT),
+    Case("prompts-to-full-stdout", ("prompts",), ERROR + r"cannot write the output: no space left on device$", exit_code=1, wrapper=FULL_STDOUT),
+    Case("analyze-json-to-full-stdout", ("analyze", "{tmp}/t.txt", "--json"), ERROR + r"cannot write the output: no space left on device$",
+         exit_code=1, setup=lambda ws: ws.file("t.txt", "So first I would ask how many users we expect."), wrapper=FULL_STDOUT),
+    Case("export-to-closed-stdout", ("export", SESSION_ID), ERROR + r"cannot write the output: standard output is closed$",
+         exit_code=1, setup=lambda ws: ws.session(), wrapper=CLOSED_STDOUT),
+    # --- user text that looks like rich markup is shown as it is (item 4)
+    Case("sessions-dir-with-markup", ("sessions", "--sessions-dir", "{tmp}/take [/b] [draft]"), None, exit_code=0,
+         stdout=r"take \[/b\] \[draft\]", setup=lambda ws: ws.session(root=ws.tmp / "take [/b] [draft]"), may_change=("take*",),
+         env={"COLUMNS": "400"}),
+    Case("prompt-title-with-markup", ("sessions",), None, exit_code=0, stdout=r"\[/b\]Sensor \[red\]review",
+         setup=lambda ws: ws.session(manifest={"prompt": {"id": "x", "kind": "system_design", "title": "[/b]Sensor [red]review"}}),
+         may_change=("mockloop-home/*",), env={"COLUMNS": "400"}),
     # --- the config file (item 16)
     Case("config-not-toml", ("analyze", "{speech}"), ERROR + r"mockloop-config\.toml: not a valid TOML config file", setup=_config("model = [unclosed\n")),
     Case("config-unknown-key", ("analyze", "{tmp}/t.txt", "--json"), r"^mockloop: warning: .*mockloop-config\.toml: unknown setting 'modle'.*model",
@@ -337,10 +355,10 @@ def test_bad_input(case: Case, ws: Workspace, cli):
     env = None
     if case.env:
         env = {**os.environ, **{key: ws.fill(value) for key, value in case.env.items()}}
-    wrapper = ()
+    wrapper = tuple(case.wrapper)
     if case.unprivileged and os.geteuid() == 0:
         # root reads any file; without these two capabilities it is refused like anyone else.
-        wrapper = ("setpriv", "--bounding-set=-dac_override,-dac_read_search")
+        wrapper = ("setpriv", "--bounding-set=-dac_override,-dac_read_search", *wrapper)
     code, stdout, stderr = cli(*(ws.fill(arg) for arg in case.args), env=env, cwd=ws.cwd, wrapper=wrapper)
 
     assert "Traceback" not in stderr + stdout, stderr

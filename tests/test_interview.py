@@ -239,6 +239,12 @@ def test_the_spoken_summary_is_two_or_three_sentences(tmp_path):
     )
 
 
+@pytest.mark.parametrize("field, value", [("time_limit_s", float("nan")), ("time_limit_s", float("inf")), ("silence_stop_s", float("nan")), ("answer_speed", -1.0)])
+def test_settings_refuse_numbers_that_would_hang_or_crash_the_recorder(field, value):
+    with pytest.raises(InputError, match="must be a number"):
+        InterviewSettings(**{field: value})
+
+
 def test_settings_refuse_an_unknown_style():
     with pytest.raises(InputError, match="Unknown interviewer style 'chatty'"):
         InterviewSettings(style="chatty")

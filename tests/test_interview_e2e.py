@@ -149,6 +149,7 @@ def test_ctrl_c_during_an_answer_exits_130_and_keeps_the_recording(prompt_id, pu
 
     assert code == 130
     assert "Stopped. What was recorded is kept in" in stderr and "Traceback" not in stderr
+    assert "error" not in stderr.lower(), "stopping an interview is not an error"
     folder = only_session(tmp_path)
     record = json.loads((folder / "session.json").read_text())
     assert record["status"] == "interrupted"

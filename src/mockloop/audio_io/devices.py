@@ -6,6 +6,9 @@ A user names a device by its index from ``mockloop devices`` or by part of its n
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sys
 from dataclasses import dataclass
 from types import ModuleType
 
@@ -19,13 +22,39 @@ def load_sounddevice() -> ModuleType:
     module here imports it through this function, at the moment audio is actually needed.
     """
     try:
-        import sounddevice
+        with quiet_native_stderr():  # PortAudio's start-up probes ALSA/JACK, which print to fd 2
+            import sounddevice
     except OSError as exc:  # PortAudio shared library not found
         raise AudioDeviceError(
             f"PortAudio is not available ({exc}); install it (Debian/Ubuntu: apt-get install "
             "libportaudio2) or use --answer-audio FILE with --no-speak."
         ) from None
     return sounddevice
+
+
+@contextlib.contextmanager
+def quiet_native_stderr():
+    """Keep C libraries (ALSA, JACK, PortAudio, libmpg123) from writing to the terminal.
+
+    They write to file descriptor 2 directly, past Python's sys.stderr, with lines such as
+    "ALSA lib pcm.c:... Unknown PCM" that are not errors of ours. For the duration of the block
+    fd 2 points at /dev/null; Python's own stderr is flushed first. Use it only around short calls
+    on the main thread (another thread's message in that moment would be lost).
+    """
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError, AttributeError):
+        yield
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
 
 
 @dataclass(frozen=True)

@@ -191,8 +191,11 @@ class FileSource:
     def _probe_samplerate(self) -> int:
         import soundfile
 
+        from mockloop.audio_io.devices import quiet_native_stderr
+
         try:
-            return int(soundfile.info(str(self.path)).samplerate)
+            with quiet_native_stderr():  # libsndfile's mp3 decoder (libmpg123) prints warnings itself
+                return int(soundfile.info(str(self.path)).samplerate)
         except (soundfile.LibsndfileError, RuntimeError):
             pass
         try:

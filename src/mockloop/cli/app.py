@@ -314,7 +314,7 @@ def _silence_stdout() -> None:
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
+    except (OSError, ValueError, AttributeError):
         pass
 
 
@@ -330,6 +330,8 @@ def main(argv: list[str] | None = None) -> None:
     os.umask(UMASK)  # everything this run creates (sessions, index, reports, cache) is private
     command = typer.main.get_command(app)
     status = 0
+    if not isinstance(sys.stdout, _GuardedStdout):
+        sys.stdout = _GuardedStdout(sys.stdout)
     try:
         _refuse_empty_arguments(sys.argv[1:] if argv is None else argv)
         status = command.main(args=argv, prog_name="mockloop", standalone_mode=False)
@@ -385,19 +387,43 @@ def _refuse_empty_arguments(args: list[str]) -> None:
 
 
 def _is_stdout_failure(exc: OSError) -> bool:
-    """The failed write was to stdout (a full disk, /dev/full, a closed pipe), not a file of ours.
+    """The failed write was to stdout (a full disk, /dev/full, a closed stdout), not a file of ours."""
+    return isinstance(sys.stdout, _GuardedStdout) and sys.stdout.failure is exc
 
-    Some frame on the way down holds stdout itself, or rich's console writing to it.
-    """
-    import errno
 
-    if exc.errno not in (errno.ENOSPC, errno.EIO, errno.EPIPE, errno.EBADF, errno.EDQUOT):
-        return False
-    stdout = sys.stdout
-    tb = exc.__traceback__
-    while tb is not None:
-        for value in tb.tb_frame.f_locals.values():
-            if value is stdout or (isinstance(value, Console) and value.file is stdout):
-                return True
-        tb = tb.tb_next
-    return False
+class _GuardedStdout:
+    """sys.stdout as it was, remembering the error of a failed write so main() can tell a full
+    or closed stdout from any other OSError. A missing stdout (started with it closed) fails
+    every write with EBADF instead of an AttributeError on None."""
+
+    def __init__(self, stream):
+        self._stream = stream
+        self.failure: OSError | None = None
+
+    def _call(self, name: str, *args):
+        if self._stream is None:
+            import errno
+
+            self.failure = OSError(errno.EBADF, "standard output is closed")
+            raise self.failure
+        try:
+            return getattr(self._stream, name)(*args)
+        except OSError as exc:
+            self.failure = exc
+            raise
+
+    def write(self, text):
+        return self._call("write", text)
+
+    def flush(self):
+        if self._stream is None:
+            return None
+        return self._call("flush")
+
+    def isatty(self) -> bool:
+        return bool(self._stream is not None and self._stream.isatty())
+
+    def __getattr__(self, name):
+        if self._stream is None:
+            raise AttributeError(name)
+        return getattr(self._stream, name)

@@ -13,6 +13,7 @@ so the scorecard is not delayed by the model load.
 from __future__ import annotations
 
 import dataclasses
+import math
 import platform
 import random
 import threading
@@ -96,8 +97,11 @@ class InterviewSettings:
             raise InputError(f"Unknown interviewer style {self.style!r}; use one of: {', '.join(STYLES)}.")
         if not 0 <= self.max_probes <= 5:
             raise InputError("--probes must be between 0 and 5.")
-        if self.time_limit_s is not None and self.time_limit_s <= 0:
-            raise InputError("--minutes must be more than 0.")
+        if self.time_limit_s is not None and not (math.isfinite(self.time_limit_s) and self.time_limit_s > 0):
+            raise InputError("--minutes must be a number more than 0.")
+        for name, value in (("--silence-stop", self.silence_stop_s), ("--answer-speed", self.answer_speed)):
+            if value is not None and not (math.isfinite(value) and value >= 0):
+                raise InputError(f"{name} must be a number, 0 or more.")
 
     def to_dict(self) -> dict:
         data = dataclasses.asdict(self)
