@@ -124,21 +124,60 @@ def test_analyze_warns_on_stderr_and_records_the_damage_in_the_json(cli, tmp_pat
 
 
 # Rows for the table-driven bad-input test (tests/test_bad_input.py): (case id, how to make the
-# input in a folder, the expected one-line message, exit code). Kept here until that table lands.
-def _mostly_unreadable_mp3(folder: Path, monologue) -> Path:
-    samples, rate = monologue
-    return damage(encode(samples, rate, folder / "answer.mp3"), 0.15, 0.90)
+# input in a folder from the monologue, the expected one-line message, exit code). Kept here until
+# that table lands; every row runs the real command.
+def _garbled(suffix: str, start_share: float, end_share: float):
+    def make(folder: Path, monologue) -> Path:
+        samples, rate = monologue
+        return damage(encode(samples, rate, folder / f"answer.{suffix}"), start_share, end_share)
+
+    return make
 
 
+def _cut(suffix: str, keep_share: float):
+    """The file's first ``keep_share`` of bytes: a copy or download that stopped early."""
+
+    def make(folder: Path, monologue) -> Path:
+        samples, rate = monologue
+        whole = folder / f"whole.{suffix}"
+        if suffix == "wav":
+            sf.write(whole, samples, rate, subtype="PCM_16")
+        else:
+            encode(samples, rate, whole)
+        data = whole.read_bytes()
+        cut = folder / f"answer.{suffix}"
+        cut.write_bytes(data[: int(len(data) * keep_share)])
+        return cut
+
+    return make
+
+
+ONLY = r"damaged audio: only [\d.]+ s of [\d.]+ s could be decoded"
 BAD_AUDIO_CASES = [
-    ("mp3-mostly-unreadable", _mostly_unreadable_mp3, r"damaged audio: only [\d.]+ s of [\d.]+ s could be decoded", 2),
+    ("mp3-garbled-most-of-the-way", _garbled("mp3", 0.15, 0.90), ONLY, 2),
+    ("flac-garbled-most-of-the-way", _garbled("flac", 0.15, 0.90), ONLY, 2),
+    ("wav-cut-at-a-third", _cut("wav", 0.33), ONLY, 2),
+    ("flac-cut-at-a-third", _cut("flac", 0.33), ONLY, 2),
+    ("mp3-cut-at-a-third", _cut("mp3", 0.33), ONLY, 2),
 ]
 
 
 @pytest.mark.parametrize("case_id, make, message, exit_code", BAD_AUDIO_CASES, ids=[c[0] for c in BAD_AUDIO_CASES])
 def test_bad_audio_is_one_line_on_stderr(cli, tmp_path, monologue, case_id, make, message, exit_code):
     path = make(tmp_path, monologue)
+    before = sorted(p.name for p in tmp_path.iterdir())
     code, stdout, stderr = cli("analyze", path)
-    assert code == exit_code and stdout == "" and "Traceback" not in stderr
+    assert code == exit_code and stdout == "" and "Traceback" not in stderr, stderr
     [line] = stderr.splitlines()
-    assert line.startswith("mockloop: error:") and re.search(message, line)
+    assert line.startswith("mockloop: error:") and re.search(message, line), line
+    assert sorted(p.name for p in tmp_path.iterdir()) == before, "a refused input leaves no file behind"
+
+
+@pytest.mark.slow
+def test_a_wav_cut_near_its_end_is_analysed_with_a_warning(cli, tmp_path, monologue):
+    path = _cut("wav", 0.8)(tmp_path, monologue)
+    code, stdout, stderr = cli("analyze", path, "--json")
+    assert code == 0, stderr
+    [warning] = [line for line in stderr.splitlines() if line.startswith("mockloop: warning:")]
+    assert re.search(r"damaged audio: [\d.]+ s decoded of the [\d.]+ s the file declares|unreadable from", warning)
+    assert json.loads(stdout)["decode_warnings"]

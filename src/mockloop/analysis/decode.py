@@ -109,11 +109,42 @@ class DecodeReport:
         return notes
 
 
-def _declared_seconds(container, stream) -> Optional[float]:
+def _declared_seconds(path: Path, container, stream) -> Optional[float]:
+    header = _wav_header_seconds(path)
+    if header is not None:  # ffmpeg measures a WAV by its file size, which a cut file shrinks too
+        return header
     if stream.duration is not None and stream.time_base is not None:
         return float(stream.duration * stream.time_base)
     if container.duration is not None:
         return container.duration / 1_000_000  # av.time_base: microseconds
+    return None
+
+
+def _wav_header_seconds(path: Path) -> Optional[float]:
+    """The length a RIFF/WAVE header declares for its PCM data, or None (not a WAV, or unknown).
+
+    A recorder that streams its WAV writes 0 or 0xFFFFFFFF as the data size until it closes the
+    file; those say nothing and are ignored.
+    """
+    import struct
+
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return None
+    if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
+        return None
+    position, byte_rate = 12, None
+    while position + 8 <= len(head):
+        chunk, size = head[position : position + 4], struct.unpack("<I", head[position + 4 : position + 8])[0]
+        if chunk == b"fmt " and position + 16 <= len(head):
+            byte_rate = struct.unpack("<I", head[position + 16 : position + 20])[0]
+        elif chunk == b"data":
+            if not byte_rate or size in (0, 0xFFFFFFFF):
+                return None
+            return size / byte_rate
+        position += 8 + size + (size & 1)
     return None
 
 
@@ -141,7 +172,7 @@ def iter_audio_blocks(
             if not container.streams.audio:
                 raise InputError(f"{path}: contains no audio stream")
             stream = container.streams.audio[0]
-            report.declared_s = _declared_seconds(container, stream)
+            report.declared_s = _declared_seconds(path, container, stream)
             resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
             try:
                 for packet in container.demux(stream):
