@@ -13,6 +13,8 @@ purpose="${1:-demo}"
 packages=(espeak-ng libportaudio2 python3-venv)
 if [ "$purpose" = "test" ]; then
   packages+=(pulseaudio pulseaudio-utils libasound2-plugins chromium)
+  # accuracy eval and tests: real read speech with transcripts, audio with no speech, flite voices
+  packages+=(pocketsphinx-testdata codec2-examples flite)
 fi
 
 platform() {

@@ -1,20 +1,32 @@
-"""Measure filler and pause accuracy against ground truth.
+"""Measure words, fillers and pauses against ground truth, beside plain faster-whisper.
 
-Two sets:
-- synthetic (audio_fixtures/synthetic): espeak-ng answers built with fillers and silences at known
-  times. Reports filler precision/recall (events matched by time), pause precision/recall for
-  pauses >= 0.5 s, and the median pause-boundary error.
-- real (../shared/audio): real recordings with verbatim transcripts. Reports the filled-pause
-  count per file against the transcript's count: files exact, total absolute error, and fillers
-  invented on clips that have none.
+Sets (each skipped with a note when its files are absent):
+- synthetic (audio_fixtures/synthetic): short espeak-ng answers with fillers and silences at known
+  times: filler precision/recall (events matched by time), pause precision/recall for pauses
+  >= 0.5 s, the median pause-boundary error, and WER.
+- neural (audio_fixtures/neural_short): the same, short answers in the piper neural voice.
+- long (audio_fixtures/long_answers): TPM answers of 1-3 minutes in espeak-ng, piper and flite
+  voices, with room tone and real endings: WER, word-count ratio, filled-pause count error per
+  answer, fillers P/R per voice family, pauses (also on the answers that start and end in digital
+  silence).
+- real (../shared/audio): real recordings with verbatim transcripts: the filled-pause count per
+  file (files exact, total absolute error, fillers invented on clips that have none) and WER.
+- read (Debian pocketsphinx-testdata, /usr/share/pocketsphinx/test/data): real read sentences
+  with exact transcripts: WER, fillers invented.
+- no speech (Debian codec2-examples, /usr/share/codec2/raw): modem signals and a tone: must give
+  zero words and zero fillers. Also its long spontaneous talk (ve9qrp.wav, no transcript): words
+  and filled pauses found, reported for both methods.
 
-`--baseline` runs the same measures on plain faster-whisper (no prompt, fillers read off the words,
-pauses from word gaps) in the same run, so the improvement is measured, not remembered. `--live`
-also feeds every recording in 100 ms blocks as the microphone does, ending with a second of room
-tone before Enter, with the look-ahead at pauses that a live answer gets: streaming must lose
-nothing.
+WER: filled pauses are left out on both sides, case and punctuation folded, numbers compared as
+digits (see mockloop.analysis.wer). The set's WER is all errors over all reference words.
 
-Usage: python -m mockloop.analysis.eval [--synthetic DIR] [--real DIR] [--baseline] [--live] [--model M] [--json]
+`--baseline` runs the same measures on plain faster-whisper (faster-whisper's default options, no
+prompt, same model; fillers read off the words, pauses from word gaps) in the same run, so the
+improvement is measured, not remembered. `--live` also feeds every recording in 100 ms blocks as
+the microphone does, ending with a second of room tone before Enter, with the look-ahead at pauses
+that a live answer gets: streaming must lose nothing.
+
+Usage: python -m mockloop.analysis.eval [--only SET ...] [--baseline] [--live] [--model M] [--json] [-v]
 """
 
 from __future__ import annotations
@@ -38,6 +50,10 @@ from mockloop.analysis.wer import word_errors
 
 REPO = Path(__file__).resolve().parents[3]  # src/mockloop/analysis/eval.py -> the repository
 DEFAULT_SYNTHETIC = REPO / "audio_fixtures" / "synthetic"
+DEFAULT_NEURAL = REPO / "audio_fixtures" / "neural_short"
+DEFAULT_LONG = REPO / "audio_fixtures" / "long_answers"
+DEFAULT_READ = Path("/usr/share/pocketsphinx/test/data")
+DEFAULT_CODEC2 = Path("/usr/share/codec2")
 DEFAULT_REAL = REPO.parent / "shared" / "audio"
 EVAL_PAUSE_MIN_S = 0.5
 FILLER_MATCH_TOLERANCE_S = 0.3
@@ -65,7 +81,7 @@ class Method:
         """Words, fillers and pauses of one recording; computed once per method and file."""
         key = Path(path).resolve()
         if key not in self._results:
-            self._results[key] = self._run(load_audio(path))
+            self._results[key] = self._run(load_eval_audio(Path(path)))
         return self._results[key]
 
     def _run(self, samples: np.ndarray) -> tuple[list[Word], list[Filler], list[Pause]]:
@@ -90,6 +106,17 @@ class Method:
 
         delivery = measure_delivery(transcript, features, self.analyzer.settings)
         return transcript.words, delivery.fillers, delivery.pauses
+
+
+def load_eval_audio(path: Path) -> np.ndarray:
+    """16 kHz mono samples; a ``.raw`` file is codec2's convention: 8 kHz signed 16-bit mono."""
+    if path.suffix != ".raw":
+        return load_audio(path)
+    pcm = np.fromfile(path, dtype="<i2").astype(np.float32) / 32768.0
+    # 8 -> 16 kHz by spectrum zero-padding (band-limited, no new content above 4 kHz)
+    spectrum = np.fft.rfft(pcm)
+    upsampled = np.fft.irfft(np.concatenate([spectrum, np.zeros(len(pcm) - len(spectrum) + 1)]), 2 * len(pcm))
+    return (2.0 * upsampled).astype(np.float32)
 
 
 def plain_faster_whisper_words(model, samples: np.ndarray) -> list[Word]:
@@ -177,12 +204,15 @@ def _filler_key(kind: str, text: str) -> str:
     return FILLED_PAUSE if kind == FILLED_PAUSE else text
 
 
-def score_synthetic(method: Method, folder: Path) -> dict:
+def truth_files(folder: Path) -> list[Path]:
+    return [p for p in sorted(folder.glob("*.json")) if p.name != "index.json"]
+
+
+def score_synthetic(method: Method, folder: Path | None = None, files: list[Path] | None = None) -> dict:
+    """Fillers, pauses and words of fixtures with exact truth (a folder, or chosen truth files)."""
     fillers, pauses = Tally(), Tally()
-    per_file, word_rows = [], []
-    for truth_path in sorted(folder.glob("*.json")):
-        if truth_path.name == "index.json":
-            continue
+    per_file, word_rows, counts = [], [], []
+    for truth_path in files if files is not None else truth_files(folder):
         truth = json.loads(truth_path.read_text())
         words, found_fillers, found_pauses = method.run(truth_path.with_name(truth["audio"]))
         word_rows.append(word_row(truth["id"], truth["text"], words))
@@ -211,6 +241,13 @@ def score_synthetic(method: Method, folder: Path) -> dict:
         for ti, fi in m:
             pauses.boundary_errors += [abs(t[ti][0] - g_all[fi][0]), abs(t[ti][1] - g_all[fi][1])]
         per_file.append((truth["id"], len(truth["fillers"]), len(found_fillers), file_tp))
+        counts.append(
+            {
+                "file": truth["id"],
+                "truth": sum(f["kind"] == FILLED_PAUSE for f in truth["fillers"]),
+                "found": sum(f.kind == FILLED_PAUSE for f in found_fillers),
+            }
+        )
     return {
         "filler_precision": round(fillers.precision, 3),
         "filler_recall": round(fillers.recall, 3),
@@ -220,8 +257,26 @@ def score_synthetic(method: Method, folder: Path) -> dict:
         if pauses.boundary_errors
         else None,
         "files": per_file,
+        "filled_pause_counts": counts,
+        "max_filled_pause_count_error": max((abs(c["found"] - c["truth"]) for c in counts), default=None),
         "words": summarise_words(word_rows),
     }
+
+
+def score_long(method: Method, folder: Path | None = None, files: list[Path] | None = None) -> dict:
+    """Long answers: everything score_synthetic measures, per voice family, and on the answers
+    whose recording starts and ends in digital silence."""
+    files = files if files is not None else truth_files(folder)
+    metas = {p: json.loads(p.read_text()) for p in files}
+    families = sorted({m["family"] for m in metas.values()})
+    result = score_synthetic(method, files=files)
+    result["families"] = {
+        family: score_synthetic(method, files=[p for p in files if metas[p]["family"] == family])
+        for family in families
+    }
+    edges = [p for p in files if metas[p].get("digital_silence_edges")]
+    result["digital_silence_edges"] = score_synthetic(method, files=edges) if edges else None
+    return result
 
 
 # --------------------------------------------------------------------------- words
@@ -316,9 +371,11 @@ def real_truth(folder: Path) -> dict[str, RealCase]:
     return cases
 
 
-def score_real(method: Method, folder: Path) -> dict:
+def score_real(method: Method, folder: Path, names: set[str] | None = None) -> dict:
     rows, word_rows = [], []
     for name, case in sorted(real_truth(folder).items()):
+        if names is not None and name not in names:
+            continue
         words, fillers, _p = method.run(case.path)
         found = sum(1 for f in fillers if f.kind == FILLED_PAUSE)
         error = min(abs(found - a) for a in case.accepted)
@@ -335,71 +392,193 @@ def score_real(method: Method, folder: Path) -> dict:
     }
 
 
-def print_words(label: str, words: dict, verbose: bool) -> None:
+# --------------------------------------------------------------------------- Debian sets
+
+READ_SUBSETS = ("librivox", "cards")  # pocketsphinx-testdata folders with a transcription file
+_TRANSCRIPTION_LINE = re.compile(r"^(?:<s>)?\s*(.*?)\s*(?:</s>)?\s*\(([^()]+)\)\s*$")
+# codec2-examples: modem signals and a carrier with no speech in them
+NO_SPEECH_FILES = ("raw/sine1k_2Hz_spread.raw", "raw/test_datac1_006.raw", "raw/700d_end_over.raw")
+SPONTANEOUS_TALK = "wav/ve9qrp.wav"  # a long spontaneous radio talk with audible "uh"s, no transcript
+
+
+def read_speech_truth(folder: Path) -> dict[str, tuple[Path, str]]:
+    """pocketsphinx-testdata: name -> (wav, exact transcript)."""
+    cases = {}
+    for subset in READ_SUBSETS:
+        sub = folder / subset
+        listing = next((p for p in (sub / "transcription", sub / f"{subset}.transcription") if p.exists()), None)
+        if listing is None:
+            continue
+        for line in listing.read_text().splitlines():
+            match = _TRANSCRIPTION_LINE.match(line.strip())
+            if match and (sub / f"{match.group(2)}.wav").exists():
+                cases[f"{subset}/{match.group(2)}"] = (sub / f"{match.group(2)}.wav", match.group(1))
+    return cases
+
+
+def score_read(method: Method, folder: Path, names: set[str] | None = None) -> dict:
+    """Real read sentences: WER, and filled pauses (there are none to find)."""
+    rows, invented = [], 0
+    for name, (path, text) in sorted(read_speech_truth(folder).items()):
+        if names is not None and name not in names:
+            continue
+        words, fillers, _p = method.run(path)
+        rows.append(word_row(name, text, words))
+        invented += sum(f.kind == FILLED_PAUSE for f in fillers)
+    return {"words": summarise_words(rows), "invented_fillers": invented}
+
+
+def score_no_speech(method: Method, folder: Path, names: tuple[str, ...] = NO_SPEECH_FILES, talk: bool = True) -> dict:
+    """Files with no speech must give no words and no fillers; the spontaneous talk is reported."""
+    rows = []
+    for name in names:
+        if (folder / name).exists():
+            words, fillers, _p = method.run(folder / name)
+            rows.append({"file": name, "words": len(words), "fillers": len(fillers), "text": " ".join(w.text for w in words)[:120]})
+    spontaneous = None
+    if talk and (folder / SPONTANEOUS_TALK).exists():
+        words, fillers, _p = method.run(folder / SPONTANEOUS_TALK)
+        spontaneous = {
+            "file": SPONTANEOUS_TALK,
+            "words": len(words),
+            "filled_pauses": sum(f.kind == FILLED_PAUSE for f in fillers),
+        }
+    return {
+        "files": len(rows),
+        "files_with_words": sum(r["words"] > 0 for r in rows),
+        "words": sum(r["words"] for r in rows),
+        "fillers": sum(r["fillers"] for r in rows),
+        "rows": rows,
+        "spontaneous_talk": spontaneous,
+    }
+
+
+SETS = ("synthetic", "neural", "long", "real", "read", "no_speech")
+
+
+def _words_line(words: dict) -> str:
     if words["wer"] is None:
-        return
+        return "WER -"
     worst = ", ".join(f"{r['file']} {r['wer']:.2f}" for r in words["worst"])
     lo, hi = words["lowest_word_count_ratio"], words["highest_word_count_ratio"]
-    print(
-        f"  {label:10s} WER {words['wer']:.3f} on {words['reference_words']} words in {words['files']} files | "
-        f"worst {worst} | word-count ratio {lo['word_count_ratio']:.2f} ({lo['file']}) .. "
-        f"{hi['word_count_ratio']:.2f} ({hi['file']})"
+    return (
+        f"WER {words['wer']:.3f} ({words['reference_words']} words) | word-count ratio "
+        f"{lo['word_count_ratio']:.2f} {lo['file']} .. {hi['word_count_ratio']:.2f} {hi['file']} | worst {worst}"
     )
-    if verbose:
-        for r in words["rows"]:
-            print(
-                f"    {r['file']:24s} ref {r['reference_words']:4d} got {r['words']:4d} "
-                f"S {r['substitutions']:3d} D {r['deletions']:3d} I {r['insertions']:3d} "
-                f"WER {r['wer']:.3f} ratio {r['word_count_ratio'] if r['word_count_ratio'] is not None else '-'}"
-            )
+
+
+def _fillers_pauses_line(s: dict) -> str:
+    return (
+        f"fillers P {s['filler_precision']:.2f} R {s['filler_recall']:.2f} | pauses>=0.5s P {s['pause_precision']:.2f} "
+        f"R {s['pause_recall']:.2f} | median boundary error {s['median_boundary_error_ms']} ms"
+    )
+
+
+def _word_rows(words: dict) -> list[str]:
+    return [
+        f"      {r['file']:44s} ref {r['reference_words']:4d} got {r['words']:4d} S {r['substitutions']:3d} "
+        f"D {r['deletions']:3d} I {r['insertions']:3d} WER {r['wer']:.3f} ratio {r['word_count_ratio']}"
+        for r in words["rows"]
+    ]
+
+
+def print_report(results: dict, verbose: bool) -> None:
+    """One block per set, one line per method under it: every figure beside the floor's."""
+    width = max(len(name) for name in results)
+    for set_name in SETS:
+        entries = {m: r[set_name] for m, r in results.items() if set_name in r}
+        if not entries:
+            continue
+        print(f"== {set_name}")
+        for method, e in entries.items():
+            label = f"  {method:{width}s}"
+            if set_name in ("synthetic", "neural", "long"):
+                print(f"{label}  {_fillers_pauses_line(e)}")
+                counts = e["filled_pause_counts"]
+                off = [c for c in counts if c["found"] != c["truth"]]
+                print(
+                    f"{label}  filled-pause count error max {e['max_filled_pause_count_error']} "
+                    f"({len(off)}/{len(counts)} files off: " + ", ".join(f"{c['file']} {c['found']}/{c['truth']}" for c in off[:4]) + ")"
+                )
+                print(f"{label}  {_words_line(e['words'])}")
+                if set_name == "long":
+                    for family, f in e["families"].items():
+                        print(f"{label}    {family:7s} {_fillers_pauses_line(f)} | WER {f['words']['wer']:.3f}")
+                    if e["digital_silence_edges"]:
+                        print(f"{label}    digital-silence edges: {_fillers_pauses_line(e['digital_silence_edges'])}")
+                if verbose:
+                    for fid, t, g, tp in e["files"]:
+                        print(f"      {fid:24s} fillers truth {t:2d} found {g:2d} matched {tp:2d}")
+                    print("\n".join(_word_rows(e["words"])))
+            elif set_name == "real":
+                print(
+                    f"{label}  filled-pause count exact on {e['exact']}/{e['files']} ({e['exact_share']:.0%}), "
+                    f"total abs error {e['total_abs_error']}, invented on clean/trap clips {e['invented_on_clean']}"
+                )
+                print(f"{label}  {_words_line(e['words'])}")
+                if verbose:
+                    for row in e["rows"]:
+                        mark = "" if row["error"] == 0 else f"  <- off by {row['error']}"
+                        print(f"      {row['file']:24s} fillers truth {row['truth']} found {row['found']}{mark}")
+                    print("\n".join(_word_rows(e["words"])))
+            elif set_name == "read":
+                print(f"{label}  {_words_line(e['words'])} | fillers invented {e['invented_fillers']}")
+                if verbose:
+                    print("\n".join(_word_rows(e["words"])))
+            elif set_name == "no_speech":
+                talk = e["spontaneous_talk"]
+                talk_text = f" | spontaneous talk: {talk['words']} words, {talk['filled_pauses']} filled pauses" if talk else ""
+                print(
+                    f"{label}  {e['files_with_words']}/{e['files']} no-speech files with words "
+                    f"({e['words']} words, {e['fillers']} fillers){talk_text}"
+                )
+                if verbose:
+                    for row in e["rows"]:
+                        print(f"      {row['file']:28s} words {row['words']:3d} fillers {row['fillers']:2d} {row['text']!r}")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m mockloop.analysis.eval", description=__doc__.split("\n\n")[0])
     parser.add_argument("--synthetic", type=Path, default=DEFAULT_SYNTHETIC)
+    parser.add_argument("--neural", type=Path, default=DEFAULT_NEURAL)
+    parser.add_argument("--long", type=Path, default=DEFAULT_LONG)
     parser.add_argument("--real", type=Path, default=DEFAULT_REAL)
-    parser.add_argument("--only", choices=["synthetic", "real"], default=None)
+    parser.add_argument("--read", type=Path, default=DEFAULT_READ, help="pocketsphinx-testdata's data folder")
+    parser.add_argument("--codec2", type=Path, default=DEFAULT_CODEC2, help="codec2-examples' folder")
+    parser.add_argument("--only", choices=SETS, nargs="+", default=None)
     parser.add_argument("--baseline", action="store_true", help="also measure plain faster-whisper")
     parser.add_argument("--model", default=None)
     parser.add_argument("--live", action="store_true", help="also measure audio fed as if recorded live")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args(argv)
+    scorers = {
+        "synthetic": (args.synthetic, score_synthetic, None),
+        "neural": (args.neural, score_synthetic, None),
+        "long": (args.long, score_long, None),
+        "real": (args.real, score_real, None),
+        "read": (args.read, score_read, "apt-get install pocketsphinx-testdata"),
+        "no_speech": (args.codec2 / "raw", None, "apt-get install codec2-examples"),
+    }
+    wanted = [name for name in SETS if args.only is None or name in args.only]
+    present = []
+    for name in wanted:
+        folder, _score, hint = scorers[name]
+        if folder.exists():
+            present.append(name)
+        else:
+            print(f"note: skipping the {name} set: {folder} not found" + (f" ({hint})" if hint else ""), file=sys.stderr)
     results = {}
     for method in make_methods(args.model, args.baseline, args.live):
         entry = {}
-        if args.only in (None, "synthetic") and args.synthetic.exists():
-            entry["synthetic"] = score_synthetic(method, args.synthetic)
-        if args.only in (None, "real") and args.real.exists():
-            entry["real"] = score_real(method, args.real)
+        for name in present:
+            folder, score, _hint = scorers[name]
+            entry[name] = score_no_speech(method, args.codec2) if name == "no_speech" else score(method, folder)
         results[method.name] = entry
     if args.json:
         print(json.dumps(results, indent=2))
         return 0
-    for name, entry in results.items():
-        print(f"== {name}")
-        if "synthetic" in entry:
-            s = entry["synthetic"]
-            print(
-                f"  synthetic  fillers P {s['filler_precision']:.2f} R {s['filler_recall']:.2f} | "
-                f"pauses>=0.5s P {s['pause_precision']:.2f} R {s['pause_recall']:.2f} | "
-                f"median boundary error {s['median_boundary_error_ms']} ms"
-            )
-            if args.verbose:
-                for fid, t, g, tp in s["files"]:
-                    print(f"    {fid:12s} truth {t:2d} found {g:2d} matched {tp:2d}")
-            print_words("synthetic", s["words"], args.verbose)
-        if "real" in entry:
-            r = entry["real"]
-            print(
-                f"  real       filled-pause count exact on {r['exact']}/{r['files']} ({r['exact_share']:.0%}), "
-                f"total abs error {r['total_abs_error']}, invented on clean/trap clips {r['invented_on_clean']}"
-            )
-            if args.verbose:
-                for row in r["rows"]:
-                    mark = "" if row["error"] == 0 else f"  <- off by {row['error']}"
-                    print(f"    {row['file']:24s} truth {row['truth']} found {row['found']}{mark}")
-            print_words("real", r["words"], args.verbose)
+    print_report(results, args.verbose)
     return 0
 
 

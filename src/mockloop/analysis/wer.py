@@ -7,7 +7,7 @@ and nothing else:
 - numbers: digits and spelled-out numbers both become digits, so "fifty thousand", "50,000" and
   "50000" are the same word, "thirty percent" and "30%" are "30 percent", "$5" is "5 dollars",
   "1.2K" is "1200" ("one point two" -> "1.2"); ordinals are left alone;
-- a few spellings: "okay" -> "ok", "all right" -> "alright", "y'know"/"yknow" -> "you know";
+- a few spellings: "okay" -> "ok", "Mr." -> "mister", "all right" -> "alright", "y'know"/"yknow" -> "you know";
 - runs of two or more single letters are joined ("m f a" -> "mfa"), as Whisper writes initialisms.
 Filled pauses (um, uh, er, ah, hmm...) are removed from both sides: fillers have their own
 measures, and Whisper writes them or not depending on its prompt.
@@ -30,7 +30,7 @@ _UNITS = {
 _TENS = {w: 10 * (i + 2) for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split())}
 _SCALES = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 _SUFFIX_SCALES = {"k": 1_000, "m": 1_000_000, "b": 1_000_000_000}
-_SPELLINGS = {"okay": ["ok"], "yknow": ["you", "know"], "y'know": ["you", "know"]}
+_SPELLINGS = {"okay": ["ok"], "mr": ["mister"], "mrs": ["missus"], "dr": ["doctor"], "yknow": ["you", "know"], "y'know": ["you", "know"]}
 _NUMBER_TOKEN = re.compile(r"^\$?(\d[\d,]*(?:\.\d+)?)([kmb]?)(%?)$")
 _SPLIT = re.compile(r"[\s\-\u2013\u2014/]+")
 _BREAK = "\x00"
