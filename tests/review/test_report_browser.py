@@ -84,3 +84,32 @@ def test_the_report_loads_draws_its_chart_and_words_seek_the_audio(browser, repo
     assert no_sideways_scroll
     assert errors == [] and requests == []
     page.close()
+
+
+def test_the_report_marks_uncertain_words_quotes_and_an_unreliable_transcript(browser, store, make_session, sample_analysis, tmp_path):
+    from mockloop.config import DEFAULT_SETTINGS
+
+    threshold = DEFAULT_SETTINGS.uncertainty.word_min_probability
+    words = sample_analysis["transcript"]["words"]
+    for word in words:  # saved without flags: the report judges each word by its probability
+        word.pop("uncertain", None)
+    unsure = [i for i, w in enumerate(words) if (w.get("probability") or 1) < threshold and w["text"].strip(",.").lower() not in ("um", "uh")]
+    first_item = sample_analysis["content"]["rubric"][0]
+    first_item["evidence"] = [dict(first_item["evidence"][0], uncertain=True)] if first_item["evidence"] else [
+        {"quote": words[0]["text"], "start": words[0]["start"], "uncertain": True}
+    ]
+    sample_analysis["scorecard"]["warnings"] = ["The transcript may be unreliable: try `--model small.en`."]
+    session = make_session(analysis=sample_analysis)
+    path = tmp_path / "report.html"
+    path.write_text(session_report(open_session(store, session.id), "test"), encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    page.goto(path.as_uri())
+
+    marked = page.locator(".w.uncertain")
+    assert unsure and marked.count() == len(unsure)
+    assert [marked.nth(i).inner_text() for i in range(marked.count())] == [words[i]["text"] for i in unsure]
+    assert page.evaluate("getComputedStyle(document.querySelector('.w.uncertain')).textDecorationStyle") == "wavy"
+    assert "unsure" in marked.first.get_attribute("title")
+    assert page.locator("button.ev .unsure").count() == 1
+    assert "may be unreliable" in page.locator("p.warning").first.inner_text()
+    page.close()
