@@ -211,3 +211,43 @@ def test_the_replay_marks_uncertain_words_with_colour_and_a_question_mark():
     shown = styled(words["50,000"])
     assert shown.plain == "50,000?" and "underline" in str(shown.style)
     assert styled(words["requests"]).plain == "requests"
+
+
+# --------------------------------------------------------------------------- real audio
+
+LOAD_ANSWER = (
+    "Before I pick any storage, let me size the load. We expect 50,000 requests per second at peak, "
+    "and most of them are reads, so a cache in front of the database carries the traffic."
+)
+
+
+@pytest.mark.slow
+def test_clear_speech_is_trusted_and_heavily_accented_speech_is_flagged(analyzer, espeak_answer, tmp_path):
+    # espeak-ng's French voice reading English is an accent tiny.en cannot follow: it writes
+    # fluent nonsense ("Before E.B. can install ash, let me sign the load"), with low probabilities.
+    clear = analyzer.analyze_file(espeak_answer(LOAD_ANSWER, tmp_path / "clear.wav", "en-us"), kind="system_design")
+    accented = analyzer.analyze_file(espeak_answer(LOAD_ANSWER, tmp_path / "accented.wav", "fr"), kind="system_design")
+
+    assert not clear.confidence.may_be_unreliable and clear.scorecard.warnings == []
+    assert accented.confidence.may_be_unreliable
+    assert accented.confidence.uncertain_share > 3 * clear.confidence.uncertain_share
+    assert "--model small.en" in accented.scorecard.warnings[0]
+
+
+@pytest.mark.slow
+def test_a_streamed_answer_carries_the_same_uncertainty_as_the_file(analyzer, espeak_answer, tmp_path):
+    from mockloop.analysis.decode import load_audio
+    from mockloop.analysis.eval import feed_as_if_live
+
+    path = espeak_answer(LOAD_ANSWER, tmp_path / "accented.wav", "fr")
+    as_file = analyzer.analyze_file(path, kind="system_design")
+    streamer = analyzer.start_stream(live=True)
+    feed_as_if_live(streamer, load_audio(path))
+
+    streamed = analyzer.analyze_stream(streamer, source="live", kind="system_design")
+
+    assert streamed.confidence.may_be_unreliable == as_file.confidence.may_be_unreliable is True
+    assert streamed.scorecard.warnings == as_file.scorecard.warnings
+    data = analysis_to_dict(streamed)
+    assert data["transcript"]["may_be_unreliable"] is True
+    assert sum(w["uncertain"] for w in data["transcript"]["words"]) == len(streamed.confidence.uncertain_word_indices) > 0
