@@ -137,6 +137,36 @@ def valid_analysis():
 
 
 @pytest.fixture(scope="session")
+def wait_until_recorded():
+    """``wait_until_recorded(find, seconds)``: poll the WAV being recorded until it holds ``seconds``.
+
+    ``find()`` returns the file's path, or None while it does not exist yet. The recorder keeps
+    the WAV header current as it writes, so the header's length is what is safely on disk.
+    Returns that length; fails the test after ``timeout_s``.
+    """
+    import time
+
+    import soundfile
+
+    def wait(find, seconds: float, timeout_s: float = 60.0) -> float:
+        deadline = time.monotonic() + timeout_s
+        duration = 0.0
+        while time.monotonic() < deadline:
+            path = find()
+            if path is not None:
+                try:
+                    duration = soundfile.info(str(path)).duration
+                except (RuntimeError, OSError):  # the header is not written yet
+                    duration = 0.0
+                if duration >= seconds:
+                    return duration
+            time.sleep(0.05)
+        pytest.fail(f"the recording held {duration:.2f} s after {timeout_s:.0f} s, expected {seconds:.2f} s")
+
+    return wait
+
+
+@pytest.fixture(scope="session")
 def repo_root() -> Path:
     return REPO
 

@@ -6,8 +6,6 @@ sample_answer.json).
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,14 +13,10 @@ import pytest
 from mockloop.analysis import acoustics
 from mockloop.analysis.decode import SAMPLE_RATE, iter_audio_blocks, load_audio
 from mockloop.analysis.eval import feed_as_if_live
-from mockloop.analysis.stream import StreamingTranscriber, StreamSettings, _cut_point
+from mockloop.analysis.stream import StreamingTranscriber, StreamSettings, cut_point
 from mockloop.interview.live_feed import To16kMono
 from mockloop.analysis.tokens import normalise
 
-REPO = Path(__file__).resolve().parent.parent
-SAMPLE = REPO / "audio_fixtures" / "sample_answer.flac"
-SYNTHETIC = REPO / "audio_fixtures" / "synthetic"
-TRUTH = json.loads((REPO / "audio_fixtures" / "sample_answer.json").read_text())
 
 
 def word_error_rate(reference: list[str], hypothesis: list[str]) -> float:
@@ -41,8 +35,8 @@ def norm_words(texts) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def samples() -> np.ndarray:
-    return load_audio(SAMPLE)
+def samples(sample_answer) -> np.ndarray:
+    return load_audio(sample_answer)
 
 
 @pytest.fixture(scope="module")
@@ -68,19 +62,19 @@ def test_a_long_answer_is_cut_into_chunks_no_longer_than_a_whisper_window(stream
     assert all(length <= 30.0 * SAMPLE_RATE for _offset, length in offsets)
 
 
-def test_chunks_are_cut_inside_pauses_not_inside_words(streamed):
+def test_chunks_are_cut_inside_pauses_not_inside_words(streamed, sample_truth):
     _t, _f, offsets = streamed
-    units = TRUTH["units"]  # phrases spoken without a break; silence lies between them
+    units = sample_truth["units"]  # phrases spoken without a break; silence lies between them
     silences = [(a["end"], b["start"]) for a, b in zip(units, units[1:])]
     cuts = [(offset + length) / SAMPLE_RATE for offset, length in offsets[:-1]]
     for cut in cuts:
         assert any(start - 0.02 <= cut <= end + 0.02 for start, end in silences), cut
 
 
-def test_streamed_words_match_a_whole_file_transcription_within_two_points_of_wer(analyzer, samples, streamed):
+def test_streamed_words_match_a_whole_file_transcription_within_two_points_of_wer(analyzer, samples, streamed, sample_truth):
     transcript, _f, _o = streamed
     whole = analyzer.transcriber.transcribe(samples)
-    reference = norm_words(TRUTH["text"].split())
+    reference = norm_words(sample_truth["text"].split())
     wer_streamed = word_error_rate(reference, norm_words(w.text for w in transcript.words))
     wer_whole = word_error_rate(reference, norm_words(w.text for w in whole))
     assert wer_streamed <= wer_whole + 0.02, (wer_streamed, wer_whole)
@@ -97,8 +91,8 @@ def test_streamed_features_equal_whole_file_features_away_from_the_cuts(samples,
     assert np.allclose(features.energy_db[~near_cut], whole.energy_db[~near_cut], atol=1e-3)
 
 
-def test_decoding_a_file_block_by_block_gives_the_same_samples_as_decoding_it_whole(samples):
-    joined = np.concatenate(list(iter_audio_blocks(SAMPLE)))
+def test_decoding_a_file_block_by_block_gives_the_same_samples_as_decoding_it_whole(samples, sample_answer):
+    joined = np.concatenate(list(iter_audio_blocks(sample_answer)))
     assert len(joined) == len(samples)
     assert np.allclose(joined, samples)
 
@@ -110,7 +104,7 @@ def test_without_a_pause_a_chunk_is_cut_at_its_quietest_moment():
     dip_at = 20.0
     envelope = np.where(np.abs(t - dip_at) < 0.05, 0.1, 1.0).astype(np.float32)
     signal = loud * envelope + rng.normal(0, 1e-3, len(t)).astype(np.float32)
-    cut = _cut_point(signal, StreamSettings())
+    cut = cut_point(signal, StreamSettings())
     assert abs(cut / SAMPLE_RATE - dip_at) < 0.1
 
 
@@ -136,9 +130,15 @@ def test_a_chunk_with_nothing_but_room_noise_is_not_sent_to_whisper():
 # --- live input: the idle worker transcribes ahead at pauses -------------------------------------
 
 
-def synthetic(clip_id: str) -> tuple[np.ndarray, dict]:
-    truth = json.loads((SYNTHETIC / f"{clip_id}.json").read_text())
-    return load_audio(SYNTHETIC / f"{clip_id}.flac"), truth
+@pytest.fixture(scope="module")
+def synthetic(synthetic_clip):
+    """``synthetic("syn_18")`` -> (its 16 kHz samples, its ground truth)."""
+
+    def get(clip_id: str) -> tuple[np.ndarray, dict]:
+        path, truth = synthetic_clip(clip_id)
+        return load_audio(path), truth
+
+    return get
 
 
 def room_tone(seconds: float, noise_dbfs: float, seed: int = 3) -> np.ndarray:
@@ -159,7 +159,7 @@ class CountingTranscribe:
         return self._transcribe(samples, offset_s, sound_end_s)
 
 
-def test_live_answer_ending_in_silence_needs_no_whisper_call_when_it_ends(analyzer):
+def test_live_answer_ending_in_silence_needs_no_whisper_call_when_it_ends(analyzer, synthetic):
     clip, truth = synthetic("syn_18")
     answer = np.concatenate([clip, room_tone(1.0, truth["noise_dbfs"])])
     counting = CountingTranscribe(analyzer)
@@ -177,7 +177,7 @@ def test_live_answer_ending_in_silence_needs_no_whisper_call_when_it_ends(analyz
     assert wer_live <= wer_whole + 0.02, (wer_live, wer_whole)
 
 
-def test_live_speech_after_the_last_look_ahead_gets_the_open_chunk_transcribed_whole(analyzer):
+def test_live_speech_after_the_last_look_ahead_gets_the_open_chunk_transcribed_whole(analyzer, synthetic):
     """Enter pressed mid-sentence: the words come out exactly as from the same audio as a file."""
     first, truth = synthetic("syn_18")
     second, _ = synthetic("syn_10")  # "we need ... a queue in front of the writers ... if the consumer falls behind"
@@ -198,7 +198,7 @@ def test_live_speech_after_the_last_look_ahead_gets_the_open_chunk_transcribed_w
     assert {"need", "queue", "front", "consumer", "behind"} <= set(norm_words(w.text for w in live.words))
 
 
-def test_a_file_is_never_transcribed_ahead(analyzer):
+def test_a_file_is_never_transcribed_ahead(analyzer, synthetic):
     clip, truth = synthetic("syn_18")
     counting = CountingTranscribe(analyzer)
     streamer = StreamingTranscriber(counting, StreamSettings(live=False))

@@ -159,7 +159,7 @@ class StreamingTranscriber:
 
     def _cut(self) -> None:
         samples = self._take_pending()
-        cut = _cut_point(samples, self.settings)
+        cut = cut_point(samples, self.settings)
         self._submit(samples[:cut])
         rest = samples[cut:]
         self._pending = [rest] if rest.size else []
@@ -270,7 +270,7 @@ def _end_of_speech_before_pause(samples: np.ndarray, min_pause_s: float) -> int 
     return (int(loud[-1]) + 1 + quiet_hops // 2) * _HOP
 
 
-def _cut_point(samples: np.ndarray, settings: StreamSettings) -> int:
+def cut_point(samples: np.ndarray, settings: StreamSettings) -> int:
     """Where to end this chunk: the middle of the longest pause late in the window.
 
     Pauses between ``min_chunk_s`` and ``target_chunk_s`` are tried first (long chunks, fewer
