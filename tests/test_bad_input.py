@@ -201,6 +201,19 @@ def _truncated_flac(ws: Workspace) -> None:
     ws.file("answer.flac", (REPO / "audio_fixtures" / "sample_answer.flac").read_bytes()[:3000])
 
 
+def _damaged(name: str, how: str, *shares: float) -> Callable[[Workspace], None]:
+    """``name`` encoded from the sample answer, then garbled (bytes overwritten) or cut short."""
+    from audio_damage import cut, encode, garble
+
+    def setup(ws: Workspace) -> None:
+        samples, rate = sf.read(REPO / "audio_fixtures" / "sample_answer.flac", dtype="float32")
+        whole = encode(samples, rate, ws.tmp / f"whole-{Path(name).name}")
+        (garble if how == "garble" else cut)(whole, *shares, target=ws.tmp / name)
+        whole.unlink()
+
+    return setup
+
+
 def _config(text: str) -> Callable[[Workspace], None]:
     return lambda ws: ws.config.write_text(text, encoding="utf-8")
 
@@ -208,6 +221,7 @@ def _config(text: str) -> Callable[[Workspace], None]:
 ANSWER = "{tmp}/answer.wav"
 FULL_STDOUT = ("sh", "-c", 'exec "$@" >/dev/full', "sh")  # stdout on a full device: every write fails (ENOSPC)
 CLOSED_STDOUT = ("sh", "-c", 'exec "$@" >&-', "sh")  # no stdout at all
+DAMAGED_AUDIO = ERROR + r"answer\.{ext}: damaged audio: only [\d.]+ s of [\d.]+ s could be decoded"
 INTERVIEW = ("interview", "--prompt", "sd-sensor-anomaly-review", "--no-speak", "--answer-audio", "{speech}", "--answer-speed", "0")
 
 
@@ -240,6 +254,15 @@ CASES: list[Case] = [
          setup=lambda ws: ws.file("answer.wav", "Notes for the interview: ask about scale first, then sketch the pipeline.\n")),
     Case("truncated-flac", ("analyze", "{tmp}/answer.flac"), ERROR + r"answer\.flac: .*truncated", setup=_truncated_flac),
     Case("zero-frame-wav", ("analyze", ANSWER), ERROR + r"answer\.wav: audio has zero length", setup=_zero_frame_wav),
+    # --- damaged audio (item 8): refused in one line when most of it cannot be decoded
+    Case("mp3-garbled-most-of-the-way", ("analyze", "{tmp}/answer.mp3"), DAMAGED_AUDIO.format(ext="mp3"), setup=_damaged("answer.mp3", "garble", 0.15, 0.9)),
+    Case("flac-garbled-most-of-the-way", ("analyze", "{tmp}/answer.flac"), DAMAGED_AUDIO.format(ext="flac"), setup=_damaged("answer.flac", "garble", 0.15, 0.9)),
+    Case("wav-cut-at-a-third", ("analyze", ANSWER), DAMAGED_AUDIO.format(ext="wav"), setup=_damaged("answer.wav", "cut", 0.33)),
+    Case("flac-cut-at-a-third", ("analyze", "{tmp}/answer.flac"), DAMAGED_AUDIO.format(ext="flac"), setup=_damaged("answer.flac", "cut", 0.33)),
+    Case("mp3-cut-at-a-third", ("analyze", "{tmp}/answer.mp3"), DAMAGED_AUDIO.format(ext="mp3"), setup=_damaged("answer.mp3", "cut", 0.33)),
+    Case("batch-of-one-damaged-flac", ("analyze", "{tmp}/answers"), ERROR + r"answer\.flac: damaged audio: only", exit_code=1,
+         setup=lambda ws: (ws.tmp.joinpath("answers").mkdir(), _damaged("answers/answer.flac", "cut", 0.33)(ws)),
+         stdout=r"0 of 1 answers analyzed"),
     Case("unsupported-extension", ("analyze", "{tmp}/answer.docx"),
          ERROR + r"unsupported file type '\.docx'; use one of wav, flac, mp3, m4a, ogg.*webm.*txt",
          setup=lambda ws: ws.file("answer.docx", b"PK\x03\x04" + bytes(range(200)))),

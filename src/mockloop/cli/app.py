@@ -150,6 +150,7 @@ def _analyze_folder(folder: Path, jobs: int, model, kind, prompt_id, as_json: bo
         with Progress(
             TextColumn("Analyzing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
             TextColumn("{task.description}"), console=err_console, transient=True,
+            disable=not err_console.is_terminal,  # no progress (nor its blank line) in logs and pipes
         ) as progress, closing(analyze_folder(files, jobs, model=model, kind=kind, prompt_id=prompt_id)) as batch:
             task = progress.add_task("", total=len(files))
             for item in batch:
