@@ -251,3 +251,13 @@ def test_a_streamed_answer_carries_the_same_uncertainty_as_the_file(analyzer, es
     data = analysis_to_dict(streamed)
     assert data["transcript"]["may_be_unreliable"] is True
     assert sum(w["uncertain"] for w in data["transcript"]["words"]) == len(streamed.confidence.uncertain_word_indices) > 0
+
+
+def test_the_interviewer_says_an_unreliable_transcript_makes_the_scores_doubtful():
+    from mockloop.interview.loop import spoken_summary
+
+    garbled, clean = analyse(timed(GARBLED)), analyse(timed(CLEAN))
+    overall = {"duration_s": 12.0, "delivery_score": 80, "content_score": 40}
+
+    assert "may be unreliable" in spoken_summary(overall, {1: garbled})
+    assert "unreliable" not in spoken_summary(overall, {1: clean})

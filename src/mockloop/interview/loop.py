@@ -493,6 +493,8 @@ def spoken_summary(overall: dict, analyses: dict[int, Any]) -> str:
     ]
     if scores:
         sentences.append(f"You scored {' and '.join(scores)} out of 100.")
+    if main.scorecard.warnings:  # an unreliable transcript: say so before any advice built on it
+        sentences.append("The transcript may be unreliable, so treat these scores with caution.")
     tips = list(main.scorecard.tips)
     if tips:
         sentences.append(f"To improve: {_first_sentence(tips[0])}")
@@ -534,6 +536,7 @@ def scorecard_markdown(session: Session, analyses: dict[int, Any]) -> str:
         met = [v.id for v in analysis.content.rubric if v.met]
         missed = [v.id for v in analysis.content.rubric if not v.met]
         lines += ["", f"- Rubric met: {', '.join(met) or 'none'}", f"- Rubric missed: {', '.join(missed) or 'none'}"]
+        lines += [f"- Warning: {warning}" for warning in analysis.scorecard.warnings]
         lines += [f"- Tip: {tip}" for tip in analysis.scorecard.tips]
         lines += ["", "Transcript:", "", "> " + (analysis.transcript.text or "(no speech)")]
     return "\n".join(lines) + "\n"
