@@ -100,6 +100,21 @@ class HostileServer:
             b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body),
         )
 
+    def _reply_nested(self, connection, started) -> None:
+        body = b'{"choices": ' + b"[" * 200_000 + b"]" * 200_000 + b"}"
+        self._send(
+            connection,
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body),
+        )
+
+    def _reply_nested_content(self, connection, started) -> None:
+        content = "[" * 100_000 + "]" * 100_000
+        body = ('{"choices": [{"index": 0, "message": {"role": "assistant", "content": "%s"}}]}' % content).encode()
+        self._send(
+            connection,
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body),
+        )
+
     def _reply_drip(self, connection, started) -> None:
         body = b'{"id": "x", "choices": [' + b" " * DRIP_BYTES
         self._send(connection, b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n" % (len(body) + 2))
@@ -156,6 +171,14 @@ def test_a_200_reply_that_is_not_json_falls_back_to_the_rules(hostile):
     assert server.requests == 1
     assert_rules_decided(result)
     assert any("not valid JSON" in note and "rule-based result" in note for note in result.extras["notes"])
+
+
+@pytest.mark.parametrize("behaviour", ["nested", "nested_content"])
+def test_a_reply_nested_too_deep_to_parse_falls_back_to_the_rules(hostile, behaviour):
+    server = hostile(behaviour)
+    result = judged_by(server)
+    assert_rules_decided(result)
+    assert any("rule-based result" in note for note in result.extras["notes"])
 
 
 def test_a_reply_dripped_a_byte_at_a_time_is_cut_off_at_the_deadline(hostile):

@@ -164,12 +164,14 @@ def _load_json(content: str):
         text = fenced.group(1)
     try:
         return json.loads(text)
+    except RecursionError as error:
+        raise LLMReplyError("the reply is nested too deeply to read") from error
     except json.JSONDecodeError:
         start, end = text.find("{"), text.rfind("}")
         if 0 <= start < end:
             try:
                 return json.loads(text[start : end + 1])
-            except json.JSONDecodeError:
+            except (json.JSONDecodeError, RecursionError):
                 pass
     raise LLMReplyError("the reply is not valid JSON")
 
@@ -254,8 +256,15 @@ def _ask(messages: list[dict], options: LLMOptions) -> str:
     worker.join(options.deadline_s)
     if worker.is_alive():
         raise _EndpointError(f"no complete reply within {options.deadline_s:g} s")
-    if "error" in outcome:
-        raise outcome["error"]
+    error = outcome.get("error")
+    if isinstance(error, (LLMReplyError, _EndpointError)):
+        raise error
+    if isinstance(error, RecursionError):  # JSON nested deeper than Python parses
+        raise LLMReplyError("the reply is nested too deeply to read") from error
+    if isinstance(error, Exception):  # whatever else a hostile reply provokes, it is not a verdict
+        raise _EndpointError(f"unusable reply ({type(error).__name__})") from error
+    if error is not None:
+        raise error
     return outcome["content"]
 
 
