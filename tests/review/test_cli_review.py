@@ -113,3 +113,28 @@ def test_replay_refuses_a_speed_out_of_range_in_one_line(cli, make_session, spee
     code, stdout, stderr = cli("replay", make_session().id, "--speed", speed, "--no-audio")
     assert code == 2
     assert stderr.strip() == f"mockloop: error: --speed {speed} is out of range; use 0.1 to 100."
+
+
+def test_a_sessions_pace_reads_the_same_in_every_view(run, make_session, store):
+    """The saved analysis says 155.9 words a minute: every view writes it as 156."""
+    from mockloop.review.html_report import session_report
+    from mockloop.review.loader import open_session
+
+    first, second = make_session(minute=1), make_session(minute=2)
+    views = {
+        "history": run("history").output,
+        "compare": run("compare", first.id, second.id).output,
+        "export": run("export", first.id, "--format", "md").output,
+        "report": session_report(open_session(store, first.id), "test"),
+    }
+    for name, text in views.items():
+        assert "155.9" not in text, f"{name} shows the unrounded pace"
+        assert re.search(r"\b156\b", text), f"{name} does not show the pace as 156"
+
+
+def test_sessions_are_found_by_a_unique_prefix_or_last(run, make_session):
+    older, newer = make_session(minute=1, day=20), make_session(minute=2, day=21)
+    exported = run("export", "last", "--format", "json")
+    assert exported.exit_code == 0 and json.loads(exported.output)["session"]["id"] == newer.id
+    by_prefix = run("export", older.id[:8], "--format", "json")
+    assert by_prefix.exit_code == 0 and json.loads(by_prefix.output)["session"]["id"] == older.id
