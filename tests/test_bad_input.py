@@ -314,6 +314,9 @@ CASES: list[Case] = [
     Case("rate-negative", INTERVIEW + ("--rate", "-100"), ERROR + r"--rate.*"),
     Case("style-unknown", INTERVIEW + ("--style", "brutal"), ERROR + r"style 'brutal'.*silent, probing"),
     Case("kind-unknown-interview", ("interview", "--kind", "nonsense", "--no-speak", "--answer-audio", "{speech}"), ERROR + r"kind.*nonsense"),
+    Case("answer-audio-not-audio", ("interview", "--no-speak", "--answer-audio", "{tmp}/answer.wav"),
+         ERROR + r"cannot read answer audio .*answer\.wav: invalid data found",
+         setup=lambda ws: ws.file("answer.wav", "Notes for the interview: ask about scale first.\n")),
     Case("answer-audio-missing", ("interview", "--no-speak", "--answer-audio", "{tmp}/nothing.flac"), ERROR + r"nothing\.flac"),
     Case("replay-speed-nan", ("replay", SESSION_ID, "--speed", "nan"), ERROR + r"--speed.*(out of range|finite)"),
     # --- where sessions live (item 16)
@@ -392,6 +395,7 @@ def test_bad_input(case: Case, ws: Workspace, cli):
     else:
         assert len(lines) == 1, f"expected one stderr line, got {len(lines)}: {stderr!r}"
         assert re.search(case.message, lines[0], re.IGNORECASE), f"{case.message!r} does not match {lines[0]!r}"
+        assert "[Errno" not in lines[0] and not re.search(r"[^.]\.\.(\s|$)", lines[0]), f"library noise in {lines[0]!r}"
     if case.stdout is None:
         assert stdout == "", f"stdout must stay empty, got {stdout!r}"
     else:
