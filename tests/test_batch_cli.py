@@ -6,19 +6,15 @@ import json
 import shutil
 import subprocess
 import sys
-from pathlib import Path
-
-REPO = Path(__file__).resolve().parent.parent
-SYNTHETIC = REPO / "audio_fixtures" / "synthetic"
 
 
 def run(*args) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "mockloop", *map(str, args)], capture_output=True, text=True, timeout=300)
 
 
-def test_a_folder_is_analyzed_in_parallel_with_one_contract_per_answer_and_bad_files_reported(tmp_path, valid_analysis):
+def test_a_folder_is_analyzed_in_parallel_with_one_contract_per_answer_and_bad_files_reported(tmp_path, valid_analysis, synthetic_dir):
     for clip in ("syn_01", "syn_05"):
-        shutil.copy(SYNTHETIC / f"{clip}.flac", tmp_path / f"{clip}.flac")
+        shutil.copy(synthetic_dir / f"{clip}.flac", tmp_path / f"{clip}.flac")
     (tmp_path / "notes.txt").write_text("So, um, the ingestion team owns the queue.\n")
     (tmp_path / "broken.wav").write_bytes(b"RIFF....WAVEfmt this is not audio")
     (tmp_path / "readme.md").write_text("ignored: not an answer")

@@ -19,9 +19,6 @@ from pathlib import Path
 import pytest
 import soundfile as sf
 
-pytest.importorskip("mockloop.content.prompts", reason="the prompt bank (mockloop.content.prompts) is not in this tree yet")
-pytest.importorskip("mockloop.analysis.pipeline")
-
 from pulse import pulse_server  # noqa: E402,F401  (pulse_server is a fixture)
 
 ROOT = Path(__file__).resolve().parents[1]
