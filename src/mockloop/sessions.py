@@ -52,7 +52,8 @@ SCORECARD = "scorecard.md"
 HOME_ENV = "MOCKLOOP_HOME"
 _ID_PATTERN = re.compile(r"^[0-9]{8}-[0-9]{4}-[0-9a-f]{4}$")
 ID_PATTERN = _ID_PATTERN
-# A session from before process stamps, still "started" and untouched this long, is abandoned.
+# A "started" session whose process cannot be checked (no stamp, or another machine's) is
+# abandoned once none of its files changed for this long.
 UNSTAMPED_STALE_AFTER_S = 6 * 3600.0
 
 
@@ -239,8 +240,9 @@ class Session:
         if self.record.status != "started":
             return False
         state = liveness(self.record.process)
-        if state is Liveness.UNKNOWN and self.record.process is None:
-            # Written before sessions carried a process stamp: abandoned once nothing changes.
+        if state is Liveness.UNKNOWN:
+            # Written before sessions carried a process stamp, or on another machine: nothing can
+            # be asked of that process, so the session is abandoned once its files stop changing.
             try:
                 newest = max(p.lstat().st_mtime for p in self.folder.iterdir())
             except (OSError, ValueError):
@@ -248,7 +250,7 @@ class Session:
             import time
 
             return time.time() - newest < UNSTAMPED_STALE_AFTER_S
-        return state is not Liveness.GONE
+        return state is Liveness.ALIVE
 
     def write_json(self, name: str, data: Any) -> Path:
         target = self.path(name)

@@ -97,6 +97,18 @@ def test_a_reused_pid_or_a_reboot_means_the_recording_process_is_gone(running_pr
     assert liveness({**stamp, "host": "another-laptop"}) is Liveness.UNKNOWN
 
 
+@pytest.mark.parametrize("stamp", [None, {"pid": 4242, "host": "another-laptop", "boot_id": None, "start_ticks": None}],
+                         ids=["no stamp (older mockloop)", "recorded on another machine"])
+def test_a_session_whose_process_cannot_be_checked_is_abandoned_once_its_files_stop_changing(store, stamp):
+    session = started_session(store, stamp, seconds=2.0)
+    assert store.open(session.id).record.status == "started"  # files just written: maybe still recording
+    hours_ago = os.path.getmtime(session.folder / MANIFEST) - 7 * 3600
+    for path in session.folder.iterdir():
+        os.utime(path, (hours_ago, hours_ago))
+    record = store.open(session.id).record
+    assert record.status == "interrupted" and record.answers[0].duration_s == pytest.approx(2.0, abs=0.001)
+
+
 def test_recovery_tells_the_truth_even_when_the_folder_cannot_be_written(store, finished_process, read_only):
     session = started_session(store, finished_process, seconds=3.0)
     before = (session.folder / MANIFEST).read_bytes()
