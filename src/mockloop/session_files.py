@@ -248,17 +248,18 @@ def check_session_data(data: Any, folder_name: str, schema: str) -> dict:
 
 TIME = number(0.0)
 OPT_TIME = optional(TIME)
-_EVENT = obj({"text": text, "start": TIME, "end": OPT_TIME}, required=("start",))
+WORD_INDICES = optional(list_of(integer(0)))
+_EVENT = obj({"text": text, "start": TIME, "end": OPT_TIME, "word_indices": WORD_INDICES}, required=("start",))
 ANALYSIS_SHAPE = obj(
     {
         "duration_s": SECONDS,
-        "transcript": optional(obj({"text": optional(text), "words": optional(list_of(obj({"text": text, "start": OPT_TIME, "end": OPT_TIME}, required=("text",))))})),
+        "transcript": optional(obj({"text": optional(text), "words": optional(list_of(obj({"text": text, "start": OPT_TIME, "end": OPT_TIME, "probability": optional(number(0.0, 1.0))}, required=("text",))))})),
         "delivery": obj(
             {
                 "words_per_minute": optional(number(0.0)), "articulation_rate_wpm": optional(number(0.0)),
                 "word_count": optional(integer(0)), "fillers_per_minute": optional(number(0.0)),
-                "fillers": list_of(_EVENT), "hedges": list_of(obj({"text": text, "start": TIME})),
-                "decision_markers": list_of(obj({"text": text, "start": TIME})),
+                "fillers": list_of(_EVENT), "hedges": list_of(obj({"text": text, "start": TIME, "word_indices": WORD_INDICES})),
+                "decision_markers": list_of(obj({"text": text, "start": TIME, "word_indices": WORD_INDICES})),
                 "pauses": list_of(obj({"start": TIME, "end": TIME, "duration": OPT_TIME}, required=("start", "end"))),
                 "long_pauses": optional(integer(0)), "long_pause_threshold_s": optional(number(0.0)),
                 "response_latency_s": SECONDS, "longest_stretch_without_marker_s": SECONDS,
@@ -276,7 +277,7 @@ ANALYSIS_SHAPE = obj(
                 }
             )
         ),
-        "scorecard": obj({"delivery_score": SCORE, "content_score": SCORE, "tips": optional(list_of(text))}),
+        "scorecard": obj({"delivery_score": SCORE, "content_score": SCORE, "tips": optional(list_of(text)), "warnings": optional(list_of(text))}),
     },
     required=("delivery", "scorecard"),
 )
