@@ -214,6 +214,34 @@ def _damaged(name: str, how: str, *shares: float) -> Callable[[Workspace], None]
     return setup
 
 
+def _session_with(ws: Workspace, change: Callable[[dict], object]) -> Path:
+    """A saved session whose session.json was changed by ``change`` (a dict edited in place)."""
+    analysis = json.loads(SAMPLE_ANALYSIS.read_text(encoding="utf-8"))
+    record = complete_record(SESSION_ID, analysis)
+    change(record)
+    return ws.session(manifest=json.dumps(record))
+
+
+def _session_with_analysis(ws: Workspace, change: Callable[[dict], object]) -> Path:
+    """A saved session whose answer-1.json was changed by ``change``."""
+    analysis = json.loads(SAMPLE_ANALYSIS.read_text(encoding="utf-8"))
+    change(analysis)
+    return ws.session(files={"answer-1.json": analysis})
+
+
+def _audio_symlink(ws: Workspace, target: str) -> None:
+    folder = ws.session()
+    (folder / "answer-1.wav").unlink()
+    (folder / "answer-1.wav").symlink_to(target)
+
+
+def _session_being_recorded(ws: Workspace) -> Path:
+    """A session whose interview is still running: the process stamp is this (live) test process."""
+    from mockloop.liveness import this_process
+
+    return _session_with(ws, lambda r: r.update(status="started", process=this_process()))
+
+
 def _config(text: str) -> Callable[[Workspace], None]:
     return lambda ws: ws.config.write_text(text, encoding="utf-8")
 
@@ -359,6 +387,45 @@ CASES: list[Case] = [
     Case("config-not-toml", ("analyze", "{speech}"), ERROR + r"mockloop-config\.toml: not a valid TOML config file", setup=_config("model = [unclosed\n")),
     Case("config-unknown-key", ("analyze", "{tmp}/t.txt", "--json"), r"^mockloop: warning: .*mockloop-config\.toml: unknown setting 'modle'.*model",
          exit_code=0, stdout=r'"schema"', setup=lambda ws: (_config('modle = "small.en"\n')(ws), ws.file("t.txt", "So first I would ask how many users we expect."))),
+    # --- session files are untrusted input when read back (items 3, 4, 6, 7, 11, 13; tests/review/test_tampered_sessions.py has the full table)
+    Case("report-record-is-an-array", ("report", SESSION_ID), ERROR + rf"session {SESSION_ID}: session\.json is a list, expected an object\.$",
+         setup=lambda ws: ws.session(manifest="[]")),
+    Case("export-created-at-null", ("export", SESSION_ID), ERROR + r"session\.json: created_at is null, expected a string",
+         setup=lambda ws: ws.session(manifest={"created_at": None})),
+    Case("replay-prompt-is-a-string", ("replay", SESSION_ID, "--no-audio"), ERROR + r"session\.json: prompt is a string, expected an object",
+         setup=lambda ws: ws.session(manifest={"prompt": "Design a feed"})),
+    Case("compare-answers-is-a-string", ("compare", SESSION_ID, OTHER_SESSION_ID), ERROR + r"session\.json: answers is a string, expected a list",
+         setup=lambda ws: (ws.session(manifest={"answers": "answer-1.wav"}), ws.session(OTHER_SESSION_ID))),
+    Case("rescore-duration-is-a-string", ("rescore", SESSION_ID), ERROR + r"answers\[0\]\.duration_s is a string, expected a number",
+         setup=lambda ws: _session_with(ws, lambda r: r["answers"][0].update(duration_s="92"))),
+    Case("report-tampered-id", ("report", SESSION_ID), ERROR + r"id '\.\./\.\./\.\./tmp/evil' does not match its folder",
+         setup=lambda ws: ws.session(manifest={"id": "../../../tmp/evil"})),
+    Case("replay-word-start-is-text", ("replay", SESSION_ID, "--no-audio"), ERROR + r"no readable answer analysis.*transcript\.words\[0\]\.start is a string",
+         setup=lambda ws: _session_with_analysis(ws, lambda a: a["transcript"]["words"][0].update(start="abc"))),
+    Case("replay-words-not-a-list", ("replay", SESSION_ID, "--no-audio"), ERROR + r"transcript\.words is a string, expected a list",
+         setup=lambda ws: _session_with_analysis(ws, lambda a: a["transcript"].update(words="Before I sketch"))),
+    Case("replay-delivery-null", ("replay", SESSION_ID, "--no-audio"), ERROR + r"answer-1\.json: delivery is null, expected an object",
+         setup=lambda ws: _session_with_analysis(ws, lambda a: a.update(delivery=None))),
+    Case("report-damaged-analysis-is-a-warning", ("report", SESSION_ID), r"^warning: answer-1\.json: scorecard\.delivery_score is a string",
+         exit_code=0, stdout=rf"Report written to mockloop-{SESSION_ID}\.html", may_change=("cwd", "cwd/*"),
+         setup=lambda ws: _session_with_analysis(ws, lambda a: a["scorecard"].update(delivery_score="<script>alert(1)</script>"))),
+    Case("report-symlinked-audio-not-embedded", ("report", SESSION_ID), r"^warning: answer-1\.wav is a symbolic link",
+         exit_code=0, stdout=r"Report written", may_change=("cwd", "cwd/*"), setup=lambda ws: _audio_symlink(ws, "/etc/passwd")),
+    Case("sessions-lists-damaged", ("sessions",), None, exit_code=0, stdout=rf"{OTHER_SESSION_ID}.*session\.json is a list.*damaged",
+         setup=lambda ws: (ws.session(), ws.session(OTHER_SESSION_ID, manifest="[]")), env={"COLUMNS": "400"}),
+    Case("history-skips-damaged", ("history",), rf"^warning: skipped {OTHER_SESSION_ID}: session\.json: answers is a string",
+         exit_code=0, stdout=SESSION_ID, may_change=("mockloop-home/sessions", "mockloop-home/sessions/index.sqlite3*"),
+         setup=lambda ws: (ws.session(), ws.session(OTHER_SESSION_ID, manifest={"answers": "x"}))),
+    Case("history-index-is-a-folder", ("history",), ERROR + r"session index .*index\.sqlite3 is a folder, not a file",
+         setup=lambda ws: (ws.session(), (ws.sessions / "index.sqlite3").mkdir())),
+    Case("delete-session-being-recorded", ("delete", SESSION_ID, "--yes"), ERROR + r"is still being recorded \(process \d+\)",
+         setup=lambda ws: _session_being_recorded(ws)),
+    Case("rescore-session-being-recorded", ("rescore", SESSION_ID), ERROR + r"is still being recorded \(process \d+\)",
+         setup=lambda ws: _session_being_recorded(ws)),
+    Case("rescore-model-missing", ("rescore", SESSION_ID, "--model", "/nonexistent"), ERROR + r"model folder not found: /nonexistent",
+         setup=lambda ws: ws.session()),
+    Case("rescore-unknown-answer", ("rescore", SESSION_ID, "--answer", "3"), ERROR + rf"session {SESSION_ID} has no answer 3 \(answers: 1\)",
+         setup=lambda ws: ws.session()),
 ]
 
 
