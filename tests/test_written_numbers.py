@@ -125,6 +125,12 @@ RULE_CASES = [
     ),
     (
         "system_design",
+        "| Success| means| the| P|-95| latency| stays| under| 200| milliseconds| for| every| region.",
+        "defines_success",
+        "p95",
+    ),
+    (
+        "system_design",
         "| Storage| for| a| year| of| readings| will| cost| about| $1|.2k| a| month| at| list| price.",
         "estimates_cost",
         "$1.2k",
