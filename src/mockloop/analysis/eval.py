@@ -550,6 +550,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", default=None)
     parser.add_argument("--live", action="store_true", help="also measure audio fed as if recorded live")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--save", type=Path, default=None, help="also write the JSON results to this file")
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args(argv)
     scorers = {
@@ -575,6 +576,8 @@ def main(argv: list[str] | None = None) -> int:
             folder, score, _hint = scorers[name]
             entry[name] = score_no_speech(method, args.codec2) if name == "no_speech" else score(method, folder)
         results[method.name] = entry
+    if args.save:
+        args.save.write_text(json.dumps(results, indent=2) + "\n")
     if args.json:
         print(json.dumps(results, indent=2))
         return 0
