@@ -211,7 +211,7 @@ class TerminalView:
             self._live = Live(self._render(recorder), console=self.out, refresh_per_second=8, transient=True)
             self._live.start()
         else:
-            self.out.print(f"Recording answer {index} from {recorder.source.description}; ends {ends}; Ctrl-C stops.")
+            self.out.print(f"Recording answer {index} from {recorder.source.description}; ends {ends}; Ctrl-C stops.", markup=False)
 
     def tick(self, recorder) -> None:
         if self._live is not None:
@@ -231,7 +231,7 @@ class TerminalView:
             self._live.stop()
             self._live = None
         reason = result.stop_reason.value.replace("_", " ")
-        self.out.print(f"Answer {index}: {clock(result.duration_s)} recorded ({reason}) -> {result.path}")
+        self.out.print(f"Answer {index}: {clock(result.duration_s)} recorded ({reason}) -> {result.path}", markup=False)
 
     def analyzing(self, index: int) -> None:
         """On a terminal, a spinner with the seconds spent so far (scoring takes 30-90 s on a busy
@@ -262,7 +262,7 @@ class TerminalView:
     def finished(self, session, summary: str) -> None:
         self._stop_scoring()
         record = session.record
-        table = Table(title=f"Session {record.id}", show_header=True)
+        table = Table(title=Text(f"Session {record.id}"), show_header=True)
         for column in ("answer", "duration", "delivery", "content", "ended by"):
             table.add_column(column)
         for a in record.answers:
@@ -275,8 +275,8 @@ class TerminalView:
             _score(record.overall.get("content_score")), "", style="bold",
         )
         self.out.print(table)
-        self.out.print(summary)
-        self.out.print(f"Saved in {session.folder}")
+        self.out.print(summary, markup=False)
+        self.out.print(f"Saved in {session.folder}", markup=False)
 
     def _render(self, recorder) -> Group:
         from mockloop.interview.loop import phase_at
