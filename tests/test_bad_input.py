@@ -326,6 +326,8 @@ CASES: list[Case] = [
     Case("interview-model-garbage", INTERVIEW + ("--model", "{tmp}/garbage-model"), ERROR + r"cannot load model from .*garbage-model",
          setup=lambda ws: ws.model_folder()),
     Case("interview-model-env-typo", INTERVIEW, ERROR + r"model folder not found: /nonexistent-typo", env={"MOCKLOOP_MODEL": "/nonexistent-typo"}),
+    Case("batch-model-garbage", ("analyze", "{tmp}/answers", "--model", "{tmp}/garbage-model", "--jobs", "2"),
+         ERROR + r"cannot load model from .*garbage-model", setup=lambda ws: (ws.model_folder(), ws.room_tone_wav("answers/a.wav"), ws.room_tone_wav("answers/b.wav"))),
     Case("batch-model-missing", ("analyze", "{tmp}/answers", "--model", "/nonexistent"), ERROR + r"model folder not found",
          setup=lambda ws: ws.room_tone_wav("answers/a.wav")),
     # --- numbers that are not numbers: refused before anything is created (item 4)

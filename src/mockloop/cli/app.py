@@ -135,9 +135,11 @@ def _analyze_folder(folder: Path, jobs: int, model, kind, prompt_id, as_json: bo
     from rich.table import Table
 
     from mockloop.analysis.batch import analyze_folder, answer_files
-    from mockloop.analysis.transcribe import resolve_model
+    from mockloop.analysis.transcribe import Transcriber, resolve_model
 
-    resolve_model(model)  # a bad --model fails once, here, not in every worker
+    if resolve_model(model).is_local:
+        # A model folder that cannot load fails once, here, not in every worker; freed before they start.
+        Transcriber(model).load()
     if prompt_id:
         from mockloop.content.prompts import get_prompt
 
