@@ -21,6 +21,7 @@ from mockloop.analysis.wer import align, normalise_for_wer, word_errors
         ("okay all right", "OK, alright."),
         ("m f a is like this", "MFA is like this"),
         ("we're just y'know", "We're just, you know"),
+        ("fifty thousand events and thirty percent", "50 ,000 events and 30 %"),  # a number saved in Whisper's pieces
     ],
 )
 def test_the_same_speech_written_two_ways_normalises_to_the_same_words(spoken, written):

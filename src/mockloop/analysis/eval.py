@@ -47,6 +47,7 @@ from mockloop.models import Filler, Pause, Word
 from mockloop.analysis.pipeline import Analyzer
 from mockloop.analysis.tokens import normalise
 from mockloop.analysis.wer import word_errors
+from mockloop.written_forms import join_texts, words_from_pieces
 
 REPO = Path(__file__).resolve().parents[3]  # src/mockloop/analysis/eval.py -> the repository
 DEFAULT_SYNTHETIC = REPO / "audio_fixtures" / "synthetic"
@@ -126,11 +127,9 @@ def plain_faster_whisper_words(model, samples: np.ndarray) -> list[Word]:
     the plain library. Word timestamps do not change the decoded text; they give the pauses.
     """
     segments, _info = model.transcribe(samples, word_timestamps=True)
-    return [
-        Word(w.word.strip(), float(w.start), float(w.end), float(w.probability))
-        for segment in segments
-        for w in (segment.words or [])
-    ]
+    # Whisper's pieces joined into written words ("50" ",000" -> "50,000") as mockloop's are:
+    # text assembly only, so both methods are scored on the same footing.
+    return [word for segment in segments for word in words_from_pieces(segment.words or [])]
 
 
 def feed_as_if_live(streamer, samples: np.ndarray) -> None:
@@ -286,7 +285,8 @@ WORST_FILES_SHOWN = 3
 
 def word_row(file: str, reference: str, words: list[Word]) -> dict:
     """WER and word-count ratio of one file (filled pauses left out on both sides)."""
-    e = word_errors(reference, " ".join(w.text for w in words))
+    hypothesis = join_texts(w.text for w in words)
+    e = word_errors(reference, hypothesis)
     return {
         "file": file,
         "reference_words": e.reference_words,
@@ -296,6 +296,7 @@ def word_row(file: str, reference: str, words: list[Word]) -> dict:
         "insertions": e.insertions,
         "wer": round(e.wer, 3),
         "word_count_ratio": round(e.word_count_ratio, 3) if e.word_count_ratio is not None else None,
+        "text": hypothesis,
     }
 
 

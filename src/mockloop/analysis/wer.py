@@ -37,8 +37,12 @@ _BREAK = "\x00"
 _EDGE = re.compile(r"^[^\w$%']+|[^\w%']+$")
 
 
+_SPLIT_NUMBER = re.compile(r"(?<=\d) (?=[,.]\d|%)")  # "50 ,000" / "30 %": one number saved in pieces
+
+
 def _raw_tokens(text: str) -> list[str]:
     tokens = []
+    text = _SPLIT_NUMBER.sub("", text)
     for piece in _SPLIT.split(text.lower().replace("\u2019", "'")):
         breaks = bool(re.search(r"[,.;:!?]$", piece))
         piece = _EDGE.sub("", piece).strip("'")
