@@ -30,6 +30,7 @@ import os
 import re
 import secrets
 import tempfile
+import time
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -243,13 +244,8 @@ class Session:
         if state is Liveness.UNKNOWN:
             # Written before sessions carried a process stamp, or on another machine: nothing can
             # be asked of that process, so the session is abandoned once its files stop changing.
-            try:
-                newest = max(p.lstat().st_mtime for p in self.folder.iterdir())
-            except (OSError, ValueError):
-                return False
-            import time
-
-            return time.time() - newest < UNSTAMPED_STALE_AFTER_S
+            newest = _newest_write(self.folder)
+            return newest is not None and time.time() - newest < UNSTAMPED_STALE_AFTER_S
         return state is Liveness.ALIVE
 
     def write_json(self, name: str, data: Any) -> Path:
@@ -329,12 +325,17 @@ def _now_iso() -> str:
     return datetime.now().astimezone().isoformat(timespec="seconds")
 
 
-def _last_write_iso(folder: Path) -> Optional[str]:
+def _newest_write(folder: Path) -> Optional[float]:
+    """When anything in ``folder`` last changed (seconds since the epoch)."""
     try:
-        newest = max(p.lstat().st_mtime for p in folder.iterdir())
+        return max(p.lstat().st_mtime for p in folder.iterdir())
     except (OSError, ValueError):
         return None
-    return datetime.fromtimestamp(newest).astimezone().isoformat(timespec="seconds")
+
+
+def _last_write_iso(folder: Path) -> Optional[str]:
+    newest = _newest_write(folder)
+    return None if newest is None else datetime.fromtimestamp(newest).astimezone().isoformat(timespec="seconds")
 
 
 class SessionStore:

@@ -125,4 +125,4 @@ def test_a_damaged_answer_wav_replays_the_transcript_without_sound(pulse_server,
     assert code == 0 and "Traceback" not in err, err
     [line] = err.strip().splitlines()
     assert line.startswith("No sound (answer-1.wav ") and line.endswith("); replaying the transcript only.")
-    assert "Before I sketch" in out and "in mind." in out
+    assert "let me confirm the" in out and "what you have in mind." in out

@@ -76,10 +76,10 @@ def rescore_session(
             result.answers.append(AnswerRescore(answer.index, before, error=str(exc)))
             continue
         # A ModelError (or any other MockloopError) stops here with nothing half-written.
-        from mockloop.interview.loop import _analysis_json
+        from mockloop.analysis.contract import analysis_to_dict
 
         name = session.answer_analysis(answer.index).name
-        session.write_json(name, _analysis_json(analysis))
+        session.write_json(name, analysis_to_dict(analysis))
         answer.analysis = name
         answer.delivery_score = analysis.scorecard.delivery_score
         answer.content_score = analysis.scorecard.content_score
