@@ -252,3 +252,9 @@ def test_a_locked_index_is_a_clear_error_not_a_traceback(store, make_session, mo
         first.db.execute("ROLLBACK")
         first.close()
         second.close()
+
+
+def test_history_before_any_session_creates_nothing_and_warns_of_nothing(cli, tmp_path):
+    code, out, err = cli("history", "--sessions-dir", tmp_path / "not-yet")
+    assert (code, err) == (0, "") and "No analysed sessions yet" in out
+    assert not (tmp_path / "not-yet").exists()

@@ -133,6 +133,8 @@ class SessionIndex:
             raise SessionIndexError(
                 f"The session index {self.path} is a folder, not a file; move it away and mockloop rebuilds the index from the sessions."
             )
+        if not self.path.parent.exists():
+            return self._open(":memory:")  # no sessions yet: nothing to index, nothing to create
         if not self._writable():
             self.notice = f"The session index {self.path} cannot be written here; using one in memory for this run."
             return self._open(":memory:")
