@@ -31,6 +31,9 @@ class SpeechLevelSettings:
     threshold_fraction: float = 0.25  # ...and this fraction of the way from the floor to the speech level
     min_speech_dynamic_db: float = 10.0  # a stretch whose loud part is less above its floor holds no speech
     silent_level_dbfs: float = -65.0  # a recording whose loud part is quieter than this is silence
+    # No microphone is this quiet: frames below it are digital silence (zeros written by software,
+    # a muted input), left out of the noise floor. 16-bit dither alone sits near -100 dBFS.
+    digital_silence_dbfs: float = -110.0
     clip_level_fullscale: float = 0.99  # a sample at or above this magnitude (1.0 = full scale) is clipped
     clipped_frame_min_share: float = 0.01  # a frame with at least this share of clipped samples is clipped
     clipped_tip_min_share: float = 0.05  # tip "the recording is clipped" when this share of sound frames is
@@ -76,10 +79,23 @@ class DecodeSettings:
 class TranscribeSettings:
     beam_size: int = 5
     cpu_threads: int = 0  # 0: let CTranslate2 decide
-    # A short prompt written with disfluencies makes Whisper write fillers it otherwise drops;
-    # every filler it writes is then checked against the audio (fillers.verify_filled_pauses).
-    initial_prompt: str = "Um, uh, hmm, er, ah."
-    temperature: float | tuple[float, ...] = 0.0  # no sampling fallback: the same audio always gives the same words
+    # The words come from an unprompted decode: the disfluency prompt made Whisper drop whole
+    # sentences and write runs of "hmm". Empty means no prompt, as plain faster-whisper.
+    initial_prompt: str = ""
+    # faster-whisper's own fallback: when a decode repeats itself (compression ratio) or is
+    # improbable (log probability), sample again hotter. The sampling seed is fixed (seed), so
+    # the same audio still gives the same words.
+    temperature: float | tuple[float, ...] = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+    seed: int = 1234
+    # A second, prompted decode on the same encoder output, read only for the filled pauses it
+    # writes into the gaps between the words above (each then checked against the audio).
+    # Empty turns it off.
+    filler_prompt: str = "Um, uh, hmm, er, ah."
+    filler_beam_size: int = 1
+    # The transcript guard (analysis/guard.py): check each chunk's words against its audio and
+    # decode again what the audio does not support. Off gives plain faster-whisper's words.
+    guard: bool = True
+    guard_window_s: float = 10.0  # a failing stretch is decoded again alone, in windows this long at most
 
 
 @dataclass(frozen=True)

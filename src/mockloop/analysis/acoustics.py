@@ -214,12 +214,22 @@ def measure(samples: np.ndarray) -> FrameFeatures:
     return assemble([measure_raw(samples)])
 
 
+DIGITAL_SILENCE_DBFS = _LEVELS.digital_silence_dbfs
+
+
 def levels(energy_db: np.ndarray) -> tuple[float, float]:
-    """Noise floor and typical speech level of a recording, in dBFS."""
+    """Noise floor and typical speech level of a recording, in dBFS.
+
+    The floor is the room tone: frames of digital silence are left out of it, or a recording that
+    starts with zeros would get a floor of -140 dB and a speech threshold under its room tone,
+    and every pause would count as sound.
+    """
     if energy_db.size == 0:
         return -100.0, -100.0
-    floor = float(np.percentile(energy_db, 5))
-    level = float(np.percentile(energy_db, 95))
+    live = energy_db[energy_db > DIGITAL_SILENCE_DBFS]
+    measured = live if live.size else energy_db
+    floor = float(np.percentile(measured, 5))
+    level = float(np.percentile(measured, 95))
     return floor, level
 
 

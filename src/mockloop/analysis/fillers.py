@@ -14,6 +14,7 @@ Two kinds (see the analysis contract):
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from difflib import SequenceMatcher
 from functools import lru_cache
 
 import numpy as np
@@ -36,6 +37,50 @@ from mockloop.analysis.tokens import (  # the one filled-pause vocabulary, share
 FILLED_PAUSE = "filled_pause"
 DISCOURSE = "discourse"
 
+
+
+def merge_filled_pauses(words: list[Word], prompted: list[str], end_s: float) -> list[Word]:
+    """Put the filled pauses of a prompted decode into the gaps of the unprompted words.
+
+    The disfluency prompt makes Whisper write filled pauses it otherwise drops, but also makes it
+    drop sentences and write runs of "hmm". So only its filled pauses are taken, and only where
+    its text agrees with the unprompted words on both sides (a pure insertion between matching
+    words, or at the edge of a differing stretch); words it replaced are never taken. Each
+    inserted filler spans its gap (``end_s`` closes a gap at the end) and is placed on its own
+    syllable, or dropped, by verify_filled_pauses.
+    """
+    ours = [normalise(w.text) for w in words]
+    theirs = [normalise(t) for t in prompted]
+    before: dict[int, list[str]] = {}
+    matcher = SequenceMatcher(None, ours, theirs, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag not in ("insert", "replace"):
+            continue
+        block = [t for t in prompted[j1:j2]]
+        is_filled = [canonical_filled_pause(t) is not None for t in block]
+        if tag == "insert":
+            if all(is_filled):
+                before.setdefault(i1, []).extend(block)
+            continue
+        lead = next((k for k, f in enumerate(is_filled) if not f), len(block))
+        tail = next((k for k, f in enumerate(reversed(is_filled)) if not f), len(block))
+        if lead == len(block):  # fillers in place of words: the words stay, the fillers go
+            continue
+        before.setdefault(i1, []).extend(block[:lead])
+        if tail:
+            before.setdefault(i2, []).extend(block[len(block) - tail :])
+    if not before:
+        return words
+    merged: list[Word] = []
+    for i in range(len(words) + 1):
+        for text in before.get(i, ()):
+            gap_start = next((w.end for w in reversed(words[:i]) if w.end is not None), 0.0)
+            gap_end = next((w.start for w in words[i:] if w.start is not None), end_s)
+            gap_end = max(gap_start, gap_end)
+            merged.append(Word(text.strip(".,?!"), round(gap_start, 3), round(gap_end, 3), probability=0.0))
+        if i < len(words):
+            merged.append(words[i])
+    return merged
 
 
 # --------------------------------------------------------------------------- audio checks
@@ -237,7 +282,7 @@ def _recover_unclaimed(words: list[Word], islands: list[_Island], features: Fram
     steady spectrum (one held vowel, as "uh" is) qualifies: cut-off words and breaths do not.
     """
     timed = [w for w in words if w.start is not None and w.end is not None]
-    if len(timed) < 2:
+    if not timed:
         return words
     recovered = []
     for island in islands:
@@ -246,9 +291,15 @@ def _recover_unclaimed(words: list[Word], islands: list[_Island], features: Fram
             continue
         previous = next((w for w in reversed(timed) if w.end <= start_s), None)
         following = next((w for w in timed if w.start >= end_s), None)
-        if previous is None or following is None:
+        if following is None:
             continue
-        if start_s - previous.end < s.recover_margin_s or following.start - end_s < s.recover_margin_s:
+        # Before the first word it may open the answer ("Um... so the plan"), given silence
+        # before it: the recording's start is as good a boundary as a word.
+        if previous is not None and start_s - previous.end < s.recover_margin_s:
+            continue
+        if previous is None and start_s < s.recover_margin_s:
+            continue
+        if following.start - end_s < s.recover_margin_s:
             continue
         if any(w.start < end_s and w.end > start_s for w in timed):
             continue

@@ -29,6 +29,9 @@ from mockloop.analysis.transcribe import Transcriber
 DEFAULT_KIND = "system_design"
 
 
+_MISTIMED_REACH_S = 0.5  # see drop_words_over_silence
+
+
 def words_from_text(text: str) -> list[Word]:
     return [Word(token) for token in text.split()]
 
@@ -48,6 +51,13 @@ def drop_words_over_silence(words: list[Word], sound: np.ndarray) -> list[Word]:
         a = max(0, int((word.start - 0.05) / HOP_S))
         b = min(len(sound), int((word.end + 0.05) / HOP_S) + 1)
         if b > a and sound[a:b].any():
+            kept.append(word)
+            continue
+        # Whisper also gives a real word a zero-length time in the short gap next to its sound
+        # ("customer" at 3.48-3.48 between two phrases): sound close on both sides means a
+        # mis-timed word inside speech, not one invented over a silence.
+        reach = int(round(_MISTIMED_REACH_S / HOP_S))
+        if sound[max(0, a - reach) : a].any() and sound[b : b + reach].any():
             kept.append(word)
     return kept
 

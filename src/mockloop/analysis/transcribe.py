@@ -8,14 +8,17 @@ load overlaps with the interviewer speaking the prompt.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
+from mockloop.analysis import guard
+from mockloop.analysis.decode import SAMPLE_RATE
+from mockloop.analysis.fillers import merge_filled_pauses
 from mockloop.config import TranscribeSettings
 from mockloop.errors import ModelError
-from mockloop.models import Transcript, Word
+from mockloop.models import Word
 from mockloop.written_forms import words_from_pieces
 
 EMBEDDED_MODEL_NAME = "tiny.en (embedded)"
@@ -143,26 +146,162 @@ class Transcriber:
         ``sound_end_s`` (seconds into ``samples``) is where their last sound ends. faster-whisper
         decodes another 30 s window from wherever its words stop short of the end of the audio,
         even when only silence is left there: once the words reach the last sound, stop instead.
-        On chunks cut at pauses that saves a whole encoder and decoder pass, about a third of the
-        time, and drops only what Whisper would have invented over the silence.
+        On chunks cut at pauses that saves a whole encoder and decoder pass.
+
+        With the guard on (the default), the words of an unprompted decode are checked against
+        the audio and stretches it does not support are decoded again in shorter windows (see
+        analysis/guard.py); then the filled pauses of a prompted decode on the same encoder
+        output are merged into the gaps between them.
         """
-        model = self.load()
-        segments, _info = model.transcribe(
-            samples,
-            language="en",
-            word_timestamps=True,
-            beam_size=self.settings.beam_size,
-            # Greedy beam search only: the default fallback to sampling at higher temperatures
-            # makes the same audio give different transcripts from run to run.
-            temperature=self.settings.temperature,
-            initial_prompt=self.settings.initial_prompt or None,
+        samples = np.ascontiguousarray(samples, dtype=np.float32)
+        decoder = _Decoder(self.load(), self.settings)
+        window = decoder.prepare(samples)
+        words = decoder.words(window, sound_end_s)
+        if self.settings.guard:
+            energy_db = guard.frame_energy_db(samples)
+            words = _repair(decoder, samples, words, energy_db, self.settings)
+            if self.settings.filler_prompt:
+                prompted = decoder.texts(window, sound_end_s)
+                end_s = sound_end_s if sound_end_s is not None else len(samples) / SAMPLE_RATE
+                words = merge_filled_pauses(words, prompted, end_s)
+        return [_shifted(w, offset_s) for w in words]
+
+
+# --------------------------------------------------------------------------- decoding
+
+# Caps on what one 30 s window may decode, per second of its audio: fast speech writes about 7
+# tokens a second (words, punctuation, timestamps). A loop otherwise runs to Whisper's 448-token
+# limit and costs seconds; cut short it still fails the compression check and falls back.
+_MAX_TOKENS_PER_S = 12.0
+_MIN_MAX_TOKENS = 24
+_REPAIR_MIN_GAIN = 2.0  # guard penalty (about words) a shorter-window decode must save to be kept
+
+
+@dataclass
+class _Window:
+    """The log-mel features of a stretch and the encoder output of its first 30 s window."""
+
+    features: np.ndarray
+    encoder_output: object
+    duration_s: float
+
+
+def _shifted(word: Word, offset_s: float) -> Word:
+    if not offset_s or word.start is None:
+        return word
+    return replace(word, start=round(word.start + offset_s, 3), end=round(word.end + offset_s, 3))
+
+
+class _Decoder:
+    """faster-whisper's decoding loop on features encoded once, so two decodes share the encoder.
+
+    The unprompted decode (beam search, temperature fallback under a fixed sampling seed) gives
+    the words with times; the prompted one (greedy, no word alignment) is read only for fillers.
+    """
+
+    def __init__(self, model, settings: TranscribeSettings):
+        from faster_whisper.tokenizer import Tokenizer
+
+        self.model = model
+        self.settings = settings
+        self.tokenizer = Tokenizer(model.hf_tokenizer, model.model.is_multilingual, task="transcribe", language="en")
+
+    def prepare(self, samples: np.ndarray) -> _Window:
+        from faster_whisper.audio import pad_or_trim
+
+        features = self.model.feature_extractor(samples)
+        content_frames = features.shape[-1] - 1
+        first = pad_or_trim(features[:, : min(self.model.feature_extractor.nb_max_frames, content_frames)])
+        return _Window(features, self.model.encode(first), len(samples) / SAMPLE_RATE)
+
+    def _options(self, prompt: str, temperatures, beam_size: int, word_timestamps: bool, duration_s: float):
+        from faster_whisper.transcribe import TranscriptionOptions, get_suppressed_tokens
+
+        window_s = min(duration_s, 30.0)
+        return TranscriptionOptions(
+            beam_size=beam_size,
+            best_of=5,
+            patience=1.0,
+            length_penalty=1.0,
+            repetition_penalty=1.0,
+            no_repeat_ngram_size=0,
+            log_prob_threshold=-1.0,
+            no_speech_threshold=0.6,
+            compression_ratio_threshold=2.4,
             condition_on_previous_text=False,
-            vad_filter=False,
+            prompt_reset_on_temperature=0.5,
+            temperatures=list(temperatures) if isinstance(temperatures, (list, tuple)) else [temperatures],
+            initial_prompt=prompt or None,
+            prefix=None,
+            suppress_blank=True,
+            suppress_tokens=get_suppressed_tokens(self.tokenizer, [-1]),
+            without_timestamps=False,
+            max_initial_timestamp=1.0,
+            word_timestamps=word_timestamps,
+            prepend_punctuations="\"'“¿([{-",
+            append_punctuations="\"'.。,，!！?？:：”)]}、",
+            multilingual=False,
+            max_new_tokens=int(max(_MIN_MAX_TOKENS, _MAX_TOKENS_PER_S * window_s)),
+            clip_timestamps="0",
+            hallucination_silence_threshold=None,
+            hotwords=None,
         )
-        words: list[Word] = []
+
+    def _segments(self, window: _Window, options, sound_end_s: float | None):
+        import ctranslate2
+
+        # Sampling (the temperature fallback) draws from CTranslate2's generator: seeding it
+        # before every decode makes the same audio give the same words in any order of calls.
+        ctranslate2.set_random_seed(self.settings.seed)
+        segments = self.model.generate_segments(window.features, self.tokenizer, options, False, window.encoder_output)
         for segment in segments:  # the generator runs the model: materialise it here only
-            words.extend(words_from_pieces(segment.words or [], offset_s))  # "50" ",000" -> "50,000"
+            yield segment
             if sound_end_s is not None and segment.end >= sound_end_s - _REACHED_SOUND_END_S:
                 break  # closing the generator early skips the window over the trailing silence
+
+    def words(self, window: _Window, sound_end_s: float | None) -> list[Word]:
+        settings = self.settings
+        options = self._options(settings.initial_prompt, settings.temperature, settings.beam_size, True, window.duration_s)
+        words: list[Word] = []
+        for segment in self._segments(window, options, sound_end_s):
+            words.extend(words_from_pieces(segment.words or []))  # "50" ",000" -> "50,000"
         return words
 
+    def texts(self, window: _Window, sound_end_s: float | None) -> list[str]:
+        """Whitespace-separated tokens of the prompted decode (no times: only its fillers are used)."""
+        settings = self.settings
+        options = self._options(settings.filler_prompt, 0.0, settings.filler_beam_size, False, window.duration_s)
+        return [token for segment in self._segments(window, options, sound_end_s) for token in segment.text.split()]
+
+
+def _repair(decoder: _Decoder, samples: np.ndarray, words: list[Word], energy_db: np.ndarray, settings: TranscribeSettings) -> list[Word]:
+    """Decode again, in shorter windows, each stretch whose words the audio does not support.
+
+    The chunk is cut at its longest pauses into windows of at most ``guard_window_s``. A window
+    holding a problem is decoded alone; whichever version of its words has the lower guard
+    penalty on the window's own audio is kept (the first decode on a tie). Then what is still
+    unsupported (copies of a loop, words after the last sound) is removed.
+    """
+    sound = guard.sound_mask(energy_db)
+    problems = guard.find_problems(words, energy_db, sound)
+    if guard.penalty(problems) > 0:
+        repaired: list[Word] = []
+        for a, b in guard.windows(sound, settings.guard_window_s):
+            start_s, end_s = a * guard.HOP_S, b * guard.HOP_S
+            inside = [w for w in words if w.start is not None and start_s <= (w.start + w.end) / 2 < end_s]
+            if not any(p.start_s < end_s and p.end_s > start_s for p in problems):
+                repaired.extend(inside)
+                continue
+            piece = samples[a * guard.HOP : b * guard.HOP]
+            piece_sound = sound[a:b]
+            local_end = guard.last_sound_s(piece_sound)
+            again = decoder.words(decoder.prepare(piece), local_end) if local_end is not None else []
+            again = [_shifted(w, start_s) for w in again]
+            local = [_shifted(w, -start_s) for w in inside]
+            before = guard.penalty(guard.find_problems(local, energy_db[a:b], piece_sound))
+            after = guard.penalty(guard.find_problems([_shifted(w, -start_s) for w in again], energy_db[a:b], piece_sound))
+            # Both decodes miss or add a word here and there; only a clear gain justifies
+            # trading the full-context decode for the shorter one.
+            repaired.extend(again if after <= before - _REPAIR_MIN_GAIN else inside)
+        words = repaired
+    return guard.trim_unsupported(words, energy_db, sound)
