@@ -29,6 +29,7 @@ from mockloop.analysis.tokens import (  # the one filled-pause vocabulary, share
     canonical_filled_pause,
     canonical_filled_pause_norm,
     filled_pause_spellings,
+    normalise,
     phrase_data,
     split_phrase,
     tokenize,
