@@ -354,7 +354,7 @@ class SessionStore:
             if folder.exists():
                 if not folder.is_dir():
                     raise SessionStorageError(
-                        f"{folder} is not a folder, so sessions cannot be kept in {self.root}; choose another "
+                        f"Cannot write sessions to {self.root}: {folder} is a file, not a folder. Choose another "
                         f"folder with --sessions-dir or the {HOME_ENV} environment variable."
                     )
                 return
