@@ -1,8 +1,8 @@
 """How well Whisper's word probability separates right words from wrong ones, on this machine.
 
 Runs mockloop's transcription (the Analyzer, as `mockloop analyze` does) on every recording that
-has an exact reference text: the synthetic fixtures (espeak-ng voices with room tone) and the real
-recordings in ../shared/audio. Each written word is aligned to the reference (filled pauses left
+has an exact reference text: the real recordings in ../shared/audio, then the bundled sample answer
+and the synthetic fixtures (espeak-ng voices with room tone). Each written word is aligned to the reference (filled pauses left
 out on both sides, lower case, punctuation gone); a word the alignment matches is right, a word it
 substitutes or inserts is wrong. It prints:
 
@@ -13,7 +13,7 @@ substitutes or inserts is wrong. It prints:
 3. per recording: word error rate and the share of words under the chosen threshold, to set
    the share above which an answer's transcript is called unreliable.
 
-Usage: python benchmarks/word_confidence.py [--threshold 0.4] [--model small.en]
+Usage: python benchmarks/word_confidence.py [--threshold 0.5] [--model small.en] [--cache runs.jsonl]
 Numbers are printed, never asserted; config.UncertaintySettings says which were chosen and why.
 """
 
@@ -54,6 +54,9 @@ def references() -> list[tuple[str, Path, str]]:
     if jfk.exists():
         text = "And so, my fellow Americans, ask not what your country can do for you, ask what you can do for your country."
         found.append(("jfk", jfk, text))
+    sample = REPO / "audio_fixtures" / "sample_answer.json"
+    if sample.exists():
+        found.append(("sample_answer", sample.with_suffix(".flac"), json.loads(sample.read_text(encoding="utf-8"))["text"]))
     for truth_path in sorted(SYNTHETIC.glob("syn_*.json")):
         truth = json.loads(truth_path.read_text(encoding="utf-8"))
         found.append((truth["id"], SYNTHETIC / truth["audio"], truth["text"]))

@@ -111,8 +111,16 @@ class DeliverySettings:
 class UncertaintySettings:
     """When a word, a quote or a whole transcript is shown as uncertain (see analysis/uncertainty.py)."""
 
-    # Provisional until benchmarks/word_confidence.py has run on every recording with a reference.
-    word_min_probability: float = 0.4
+    # Chosen with benchmarks/word_confidence.py (tiny.en, the mockloop pipeline): 938 words of 34
+    # recordings with exact references (the 26 real ones in ../shared/audio, 8 synthetic espeak-ng
+    # answers with room tone; the run was cut short on the loaded machine), 14% of them wrong. Under 0.5 a word is wrong 43% of the time
+    # (3x the base rate) and a third of the wrong words are caught while 7% of the right ones are
+    # marked. 0.4 catches fewer (23%) at no better precision (39%); 0.6 marks 11% of right words,
+    # which litters a clean answer with marks, for 45% of the wrong ones.
+    word_min_probability: float = 0.5
+    # Per recording, at 0.5: every one with WER <= 0.22 has at most 18% uncertain words (clean ones
+    # 0-10%); those with WER >= 1 (cut-off words) have 31-56%, and French- or German-accented
+    # espeak-ng English, which tiny.en turns into fluent nonsense, 35-40% already under 0.4.
     unreliable_share: float = 0.25
     unreliable_min_words: int = 8  # a share of fewer words than this says nothing about the answer
 
