@@ -59,7 +59,7 @@ QUIET_TAIL = pytest.param(
     "syn_24",
     marks=pytest.mark.xfail(
         strict=True,
-        reason="acoustics.speech_threshold_db cuts the quiet -50 dBFS tail of a word: pause at 7.839 s found at 7.778 s",
+        reason="frames.speech_threshold_db cuts the quiet -50 dBFS tail of a word: pause at 7.839 s found at 7.778 s",
     ),
 )
 
