@@ -56,11 +56,12 @@ def _watch_parent(parent_pid: int, stop) -> None:
     os._exit(1)  # nothing to clean up: results go back only through the pool
 
 
-def _init_worker(
-    model: str | None, cpu_threads: int, kind: str | None, prompt_id: str | None, parent_pid: int, stop
-) -> None:
+def _init_worker(model: str | None, cpu_threads: int, kind: str | None, prompt_id: str | None, stop) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not a handler inherited from the parent
+    # The parent as this worker sees it now: mockloop itself (fork, spawn) or the forkserver,
+    # which exits with mockloop; either way a change means this worker is an orphan.
+    parent_pid = os.getppid()
     threading.Thread(target=_watch_parent, args=(parent_pid, stop), name="parent-watchdog", daemon=True).start()
     try:
         _load_worker(model, cpu_threads, kind, prompt_id)
@@ -119,7 +120,7 @@ def analyze_folder(
         max_workers=jobs,
         mp_context=context,
         initializer=_init_worker,
-        initargs=(model, cpu_threads, kind, prompt_id, os.getpid(), stop),
+        initargs=(model, cpu_threads, kind, prompt_id, stop),
     )
     finished = False
     try:
