@@ -7,6 +7,7 @@ import pytest
 import yaml
 
 from mockloop.content import PromptBankError, UnknownPromptError, get_prompt, kinds, load_bank, rubric_ids
+from mockloop.content.facts import MARKUP, Fact, fact_for_question
 from mockloop.content.prompts import COMPANIES, bank_dir, filter_prompts, validate_bank
 from mockloop.errors import MockloopError
 
@@ -88,9 +89,11 @@ def write_bank(folder: Path, prompt: dict) -> Path:
     return folder
 
 
+FACT = {"id": "audience", "critical": True, "asked_by": ["who is listening"], "answer": "The finance team."}
 GOOD = {
     "id": "ex-test", "company": "generic", "title": "T", "text": "Explain it.",
     "focus": ["plain_language"], "probes": {"plain_language": ["Say it without jargon."]},
+    "facts": [FACT],
 }
 
 
@@ -107,6 +110,15 @@ def test_a_valid_custom_bank_loads_from_the_environment(tmp_path, monkeypatch):
         ({"company": "acme"}, "company 'acme'"),
         ({"id": "Bad Id"}, "id must be lower-case"),
         ({"phases": [["explain", 60]]}, "phases add up to 60 s"),
+        ({"facts": []}, "ex-test: no facts"),
+        ({"facts": [FACT, FACT]}, "duplicate fact id audience"),
+        ({"facts": [{**FACT, "id": "Audience-Size"}]}, "fact id 'Audience-Size' must be snake_case"),
+        ({"facts": [{**FACT, "asked_by": []}]}, "fact audience has no asked_by phrase"),
+        ({"facts": [{**FACT, "asked_by": ["?!"]}]}, "fact audience has no asked_by phrase"),
+        ({"facts": [{**FACT, "answer": "  "}]}, "fact audience has no answer"),
+        ({"facts": [{**FACT, "answer": "The **finance** team."}]}, "fact audience answer contains markup"),
+        ({"facts": [{**FACT, "answer": "<speak>The finance team.</speak>"}]}, "fact audience answer contains markup"),
+        ({"facts": [{**FACT, "critical": False}]}, "no critical fact"),
     ],
 )
 def test_the_validator_names_the_problem(tmp_path, change, problem):
@@ -128,3 +140,80 @@ def test_the_readme_lists_every_rubric_id():
     for kind in kinds():
         for item_id in rubric_ids(kind):
             assert item_id in readme, item_id
+
+
+def test_every_prompt_has_a_fact_sheet_with_two_to_four_critical_facts():
+    for prompt in load_bank():
+        ids = [fact.id for fact in prompt.facts]
+        assert len(ids) >= 3 and len(ids) == len(set(ids)), prompt.id
+        assert all(isinstance(fact, Fact) and fact.asked_by and fact.answer for fact in prompt.facts), prompt.id
+        assert 2 <= sum(fact.critical for fact in prompt.facts) <= 4, prompt.id
+
+
+def test_fact_answers_are_short_plain_speech():
+    for prompt in load_bank():
+        for fact in prompt.facts:
+            assert not MARKUP.search(fact.answer), (prompt.id, fact.id)
+            sentences = [s for s in fact.answer.replace("?", ".").split(". ") if s.strip()]
+            assert len(sentences) <= 2 and len(fact.answer.split()) <= 40, (prompt.id, fact.id)
+
+
+def test_system_design_sheets_hold_users_volume_and_at_least_five_topics():
+    topics = {"users", "volume", "latency", "data_sensitivity", "regions", "budget", "teams", "existing"}
+    for prompt in filter_prompts(load_bank(), kind="system_design"):
+        ids = {fact.id for fact in prompt.facts}
+        assert {"users", "volume"} <= ids and len(ids & topics) >= 5, prompt.id
+
+
+def test_the_offline_fleet_fact_from_the_issue_is_critical():
+    fact = fact_for_question(get_prompt("sd-lidar-data-lake"), "How does the data arrive from the vehicles?")
+    assert fact is not None and fact.critical and "depot" in fact.answer
+
+
+@pytest.mark.parametrize(
+    "prompt_id, question, fact_id",
+    [
+        ("sd-notification-system", "Are we serving one million or a hundred million users?", "volume"),
+        ("sd-sensor-anomaly-review", "Is this real-time or batch?", "latency"),
+        ("sd-sensor-anomaly-review", "Who owns operations?", "teams"),
+        ("sd-sensor-anomaly-review", "Before I start, who are the users of the flags?", "users"),
+        ("sd-sensor-anomaly-review", "How does the data arrive from the plants, is connectivity reliable?", "regions"),
+        ("sd-rate-limiter", "What's the peak QPS we need to handle?", "volume"),
+        ("sd-rate-limiter", "Is the limit per key across all three regions?", "regions"),
+        ("sd-video-analytics", "What's the network bandwidth like in a store?", "regions"),
+        ("sd-dataset-versioning", "Are there privacy constraints on the images?", "data_sensitivity"),
+        ("sd-low-confidence-routing", "What's the turnaround time the customer expects?", "latency"),
+        ("sd-model-serving", "What do teams use today?", "existing"),
+        ("sd-llm-eval-harness", "By when does the report need to be ready?", "latency"),
+        ("sc-accuracy-drop-20", "Did anything get deployed on Friday?", "changes"),
+        ("sc-launch-day-outage", "Is the feature behind a feature flag?", "rollback"),
+        ("bh-two-vps", "Does it have to be VPs, or any senior leaders?", "example_scope"),
+        ("ex-delay-vs-ship", "How bad are the known quality problems?", "quality_problems"),
+        ("td-gpu-memory-leak", "How much detail do you want?", "depth"),
+    ],
+)
+def test_a_question_reaches_the_fact_it_asks_for(prompt_id, question, fact_id):
+    fact = fact_for_question(get_prompt(prompt_id), question)
+    assert fact is not None and fact.id == fact_id
+
+
+@pytest.mark.parametrize(
+    "prompt_id, question",
+    [
+        ("sd-sensor-anomaly-review", "Should I keep speaking?"),  # "peak" inside "speaking"
+        ("sd-rate-limiter", "Can I draw on the whiteboard?"),
+        ("sd-rate-limiter", "Let me think about this for a second."),
+        ("sd-feature-store", "Does that make sense so far?"),
+        ("sd-transcoding", "Could you repeat the question?"),
+        ("bh-project-off-track", "Can I take a moment to think?"),
+        ("ex-human-review-cost", ""),
+    ],
+)
+def test_a_question_that_asks_for_no_fact_reaches_none(prompt_id, question):
+    assert fact_for_question(get_prompt(prompt_id), question) is None
+
+
+def test_the_longest_matching_phrase_wins():
+    prompt = get_prompt("sd-notification-system")
+    assert fact_for_question(prompt, "Who are the users?").id == "users"
+    assert fact_for_question(prompt, "How many users do we have?").id == "volume"

@@ -50,3 +50,18 @@ def test_unknown_id_kind_and_company_raise_user_errors():
     assert isinstance(run("prompts", "show", "nope").exception, UnknownPromptError)
     assert isinstance(run("prompts", "--kind", "coding").exception, UnknownKindError)
     assert isinstance(run("prompts", "--company", "acme").exception, UnknownCompanyError)
+
+
+def test_show_with_facts_prints_the_fact_sheet_with_critical_facts_marked():
+    result = run("prompts", "show", "sd-lidar-data-lake", "--facts")
+    assert result.exit_code == 0
+    out = " ".join(result.output.split())
+    assert "regions (critical): Vehicles upload at the depot" in out
+    assert "budget: Storage is the big bill" in out
+    assert "asked by: regions; region; which regions" in out
+
+
+def test_show_without_facts_keeps_them_hidden():
+    result = run("prompts", "show", "sd-lidar-data-lake")
+    assert result.exit_code == 0
+    assert "Vehicles upload at the depot" not in result.output

@@ -1,7 +1,7 @@
 """`mockloop prompts`: list the prompt bank, or show one prompt.
 
     mockloop prompts [--kind K] [--company C]
-    mockloop prompts show ID
+    mockloop prompts show ID [--facts]
 
 Kept out of cli.py so the CLI module only wires commands: `register(app)` adds the group. Bad
 input raises MockloopError subclasses, which the main CLI prints as one line and exits 2.
@@ -53,6 +53,15 @@ def render_prompt(prompt: Prompt, console: Console) -> None:
             console.print(f"  {item_id}: {probe}", markup=False)
 
 
+def render_facts(prompt: Prompt, console: Console) -> None:
+    """The fact sheet: what the interviewer answers when asked, critical facts marked."""
+    console.print(f"facts the interviewer gives when asked ({sum(f.critical for f in prompt.facts)} critical):", markup=False)
+    for fact in prompt.facts:
+        mark = " (critical)" if fact.critical else ""
+        console.print(f"  {fact.id}{mark}: {fact.answer}", markup=False)
+        console.print(f"    asked by: {'; '.join(fact.asked_by)}", markup=False)
+
+
 def register(app: typer.Typer) -> None:
     """Add the `prompts` command group to the main app."""
     group = typer.Typer(
@@ -75,8 +84,16 @@ def register(app: typer.Typer) -> None:
         Console(markup=False).print(render_table(prompts))
 
     @group.command("show")
-    def show(prompt_id: str = typer.Argument(..., metavar="ID", help="A prompt id from `mockloop prompts`.")) -> None:
+    def show(
+        prompt_id: str = typer.Argument(..., metavar="ID", help="A prompt id from `mockloop prompts`."),
+        facts: bool = typer.Option(False, "--facts", help="Also print the facts the interviewer gives when asked."),
+    ) -> None:
         """Print one prompt: its text, time limit, phases, focus and follow-up probes."""
-        render_prompt(get_prompt(prompt_id), Console(markup=False))
+        prompt = get_prompt(prompt_id)
+        console = Console(markup=False)
+        render_prompt(prompt, console)
+        if facts:
+            console.print()
+            render_facts(prompt, console)
 
     app.add_typer(group, name="prompts")

@@ -17,6 +17,7 @@ from typing import Optional
 import yaml
 
 from mockloop.content.errors import PromptBankError, UnknownCompanyError, UnknownKindError, UnknownPromptError
+from mockloop.content.facts import Fact, fact_problems, parse_facts
 from mockloop.content.rubric import kinds, rubric_ids
 
 COMPANIES = ("scale_ai", "sensetime", "tiktok", "generic")
@@ -37,6 +38,7 @@ class Prompt:
     probes: dict[str, list[str]] = field(default_factory=dict)  # gap id -> follow-ups, own first
     source: str = ""  # file the prompt came from
     own_probes: dict[str, list[str]] = field(default_factory=dict, repr=False)  # before kind defaults
+    facts: tuple[Fact, ...] = ()  # what the interviewer holds back until asked
 
 
 def bank_dir() -> Path:
@@ -109,6 +111,7 @@ def _parse_file(file: Path, data: dict) -> list[Prompt]:
                 probes=probes,
                 source=file.name,
                 own_probes={k: list(v) for k, v in own.items()},
+                facts=parse_facts(entry.get("facts")),
             )
         )
     return result
@@ -144,6 +147,7 @@ def validate_bank(prompts: list[Prompt]) -> list[str]:
         for item_id in ids:
             if not prompt.probes.get(item_id):
                 problems.append(f"{where}: no probe for gap {item_id}")
+        problems.extend(f"{where}: {problem}" for problem in fact_problems(prompt.facts))
     return problems
 
 
