@@ -190,6 +190,8 @@ def test_the_offline_fleet_fact_from_the_issue_is_critical():
         ("bh-two-vps", "Does it have to be VPs, or any senior leaders?", "example_scope"),
         ("ex-delay-vs-ship", "How bad are the known quality problems?", "quality_problems"),
         ("td-gpu-memory-leak", "How much detail do you want?", "depth"),
+        ("sd-drift-dashboard", "How late do the labels arrive?", "latency"),
+        ("sc-key-engineer-leaves", "Is there anyone else who knows the design?", "knowledge"),
     ],
 )
 def test_a_question_reaches_the_fact_it_asks_for(prompt_id, question, fact_id):
@@ -207,6 +209,7 @@ def test_a_question_reaches_the_fact_it_asks_for(prompt_id, question, fact_id):
         ("sd-transcoding", "Could you repeat the question?"),
         ("bh-project-off-track", "Can I take a moment to think?"),
         ("ex-human-review-cost", ""),
+        ("sd-notification-system", "What is the budget?"),  # not on this sheet: the style's neutral reply
     ],
 )
 def test_a_question_that_asks_for_no_fact_reaches_none(prompt_id, question):
@@ -217,3 +220,6 @@ def test_the_longest_matching_phrase_wins():
     prompt = get_prompt("sd-notification-system")
     assert fact_for_question(prompt, "Who are the users?").id == "users"
     assert fact_for_question(prompt, "How many users do we have?").id == "volume"
+    sensors = get_prompt("sd-sensor-anomaly-review")
+    assert fact_for_question(sensors, "How many reviewers are there?").id == "users"
+    assert fact_for_question(sensors, "How many readings come in?").id == "volume"

@@ -79,15 +79,17 @@ def fact_for_question(prompt, question_text: str) -> Optional[Fact]:
     """The fact a question reaches, or None.
 
     Every asked_by phrase found as whole words in the question is a candidate; the longest phrase
-    wins (it is the most specific: "how many reviewers" beats "how many"), then sheet order.
+    wins, in words then letters (it is the most specific: "how many reviewers" beats "how many"),
+    then sheet order.
     """
     question = normalise(question_text)
-    best, best_length = None, 0
+    best, best_length = None, (0, 0)
     for fact in prompt.facts:
         for phrase in fact.asked_by:
             words = normalise(phrase)
-            if len(words) > best_length and words and _phrase_pattern(words).search(question):
-                best, best_length = fact, len(words)
+            length = (len(words.split()), len(words))
+            if words and length > best_length and _phrase_pattern(words).search(question):
+                best, best_length = fact, length
     return best
 
 
