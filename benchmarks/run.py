@@ -10,7 +10,9 @@ Measures, on this machine:
    shortest is also played cut off mid-word, the worst case for streaming;
 3. the floor: plain faster-whisper transcription of the same audio, and mockloop's whole
    `analyze` time divided by it;
-4. analysis-only time (everything after transcription) for a 60-minute transcript;
+4. analysis-only time (everything after transcription) for a 60-minute transcript, and within it
+   the text parts of prosody (repetitions, conciseness); the Praat pitch pass on the 5-minute
+   answer as a share of its `analyze` time;
 5. peak RSS of `mockloop analyze` on a long recording (`--long-minutes`, default 120).
 
 Usage: python benchmarks/run.py [--minutes 1 5 20] [--speed 1] [--long-minutes 120] [--skip-live]
@@ -158,6 +160,40 @@ def analysis_only_ms(analyzer) -> float:
     return 1000 * statistics.median(times)
 
 
+def pitch_pass_s(path: Path) -> float:
+    """Praat's pitch track over ``path`` in the streaming path's 29 s blocks (the pass prosody adds)."""
+    from mockloop.analysis.prosody import pitch_track
+
+    data, _ = sf.read(path, dtype="float32")
+    block = 29 * SAMPLE_RATE
+    start = time.perf_counter()
+    for i in range(0, len(data), block):
+        pitch_track(data[i : i + block])
+    return time.perf_counter() - start
+
+
+def prosody_text_ms() -> float:
+    """Median time of the prosody text parts (sentences, repetitions, conciseness) on 60 minutes.
+
+    The tokens are made once for all delivery measures (fillers too), so they are made before timing.
+    """
+    from mockloop.analysis.conciseness import measure_conciseness
+    from mockloop.analysis.prosody import split_sentences
+    from mockloop.analysis.repetitions import find_repetitions
+    from mockloop.analysis.tokens import tokenize
+
+    words = sixty_minute_transcript().words
+    tokens = tokenize(words)
+    times = []
+    for _ in range(5):
+        start = time.perf_counter()
+        sentences = split_sentences(words, tokens)
+        find_repetitions(words, tokens)
+        measure_conciseness(words, "system_design", tokens=tokens, sentences=sentences)
+        times.append(time.perf_counter() - start)
+    return 1000 * statistics.median(times)
+
+
 def peak_rss_mb(path: Path) -> float:
     """Peak resident memory of a separate `mockloop analyze` process on ``path``.
 
@@ -207,7 +243,10 @@ def main() -> int:
             analyzer.load()
             floor_s = plain_faster_whisper(source, five)
             analyze_s = mockloop_analyze(analyzer, five)
+            pitch_s = pitch_pass_s(five)
             rows.append({
+                "pitch_pass_s": round(pitch_s, 2),
+                "pitch_share_of_analyze": round(pitch_s / analyze_s, 3),
                 "model": analyzer.transcriber.choice.name,
                 "audio_s": 300.0,
                 "floor_s": round(floor_s, 2),
@@ -231,6 +270,7 @@ def main() -> int:
             live.append({"minutes": min(args.minutes), "ending": "Enter mid-word", "streaming_s": round(streaming_s, 2), "whole_file_s": round(whole_s, 2)})
         results["end_of_answer_to_scorecard"] = live
         results["analysis_only_60min_ms"] = round(analysis_only_ms(analyzer), 1)
+        results["prosody_text_60min_ms"] = round(prosody_text_ms(), 1)
         long = build_answer(args.long_minutes, folder)
         results["peak_rss_mb"] = {"minutes": args.long_minutes, "mb": round(peak_rss_mb(long), 0)}
 
@@ -239,6 +279,9 @@ def main() -> int:
     print(f"{'model':24s} {'floor s':>8s} {'floor RTF':>9s} {'analyze s':>9s} {'RTF':>6s} {'analyze/floor':>13s}")
     for r in results["transcription"]:
         print(f"{r['model']:24s} {r['floor_s']:8.2f} {r['floor_rtf']:9.3f} {r['analyze_s']:9.2f} {r['analyze_rtf']:6.3f} {r['ratio_to_floor']:13.3f}")
+    for r in results["transcription"]:
+        print(f"Pitch pass (Praat, inside analyze) on the 5-minute answer, {r['model']}: {r['pitch_pass_s']:.2f} s = "
+              f"{100 * r['pitch_share_of_analyze']:.1f}% of analyze")
     if live:
         note = "real time" if args.speed == 1 else f"played at {args.speed:g}x real time"
         print(f"\nEnd of answer to finished scorecard ({note}), tiny.en")
@@ -246,6 +289,7 @@ def main() -> int:
         for r in live:
             print(f"{r['minutes']:6g} min {r['ending']:>24s} {r['streaming_s']:12.2f} {r['whole_file_s']:13.2f}")
     print(f"\nAnalysis after transcription, 60-minute transcript: {results['analysis_only_60min_ms']:.1f} ms")
+    print(f"  of which repetitions + conciseness: {results['prosody_text_60min_ms']:.1f} ms")
     print(f"Peak RSS of `mockloop analyze` on {args.long_minutes:g} minutes: {results['peak_rss_mb']['mb']:.0f} MB")
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))

@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 
 purpose="${1:-demo}"
 # Debian/Ubuntu package names; other platforms are mapped in missing_elsewhere below.
-packages=(espeak-ng libportaudio2 python3-venv)
+packages=(espeak-ng sox libportaudio2 python3-venv)
 if [ "$purpose" = "test" ]; then
   packages+=(pulseaudio pulseaudio-utils libasound2-plugins chromium)
   # accuracy eval and tests: real read speech with transcripts, audio with no speech, flite voices

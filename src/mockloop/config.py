@@ -140,6 +140,9 @@ class CompareSettings:
     hedges: float = 1.0
     content_score_points: float = 5.0
     delivery_score_points: float = 3.0
+    pitch_range_semitones: float = 0.5  # Praat's spread moves a few tenths between two takes read alike
+    uptalk: float = 1.0
+    repetitions: float = 1.0
 
     def tolerance(self, metric: str) -> float:
         """The tolerance for a metric named as in review.metrics.METRICS (scores are in points)."""
@@ -150,6 +153,35 @@ class CompareSettings:
 
 
 @dataclass(frozen=True)
+class ProsodySettings:
+    pitch_floor_hz: float = 75.0  # Praat's default pitch floor for speech
+    pitch_ceiling_hz: float = 500.0  # high enough for a high voice's rise at the end of a sentence
+    # Below this 10th-90th percentile spread a voice sounds flat. Measured: espeak-ng speech with
+    # SSML range x-low spans ~1 semitone, medium ~3.8, x-high ~5.4; read and spontaneous human
+    # speech here spans 6-10. The threshold sits between the flat and the ordinary clusters.
+    monotone_range_semitones: float = 2.5
+    # A statement "ends on a rise" when its last voiced frames sit this far above the lowest
+    # pitch of its last word(s). Rises heard as question-like are several semitones; declarative
+    # endings fall to their lowest point (measured: see prosody_eval).
+    uptalk_rise_semitones: float = 2.0
+    final_region_s: float = 0.45  # at least this much of the end of a sentence is looked at
+    final_tail_s: float = 0.08  # voiced frames just after the last word's written end count too
+    final_tail_frames: int = 4  # frames averaged for the end level
+    min_final_voiced_frames: int = 8
+    trail_off_db: float = 10.0  # last word this much quieter than the rest of its sentence
+    flat_window_s: float = 10.0  # length of the stretches searched for the flattest pitch
+    flattest_count: int = 3
+    min_window_voiced_frames: int = 50
+
+
+@dataclass(frozen=True)
+class ConcisenessSettings:
+    # Plain-English guidance puts a readable sentence at 15-25 words on average; a spoken sentence
+    # more than 40 words long (by Whisper's punctuation) is one a listener loses the thread of.
+    run_on_words: int = 40
+
+
+@dataclass(frozen=True)
 class Settings:
     pauses: PauseSettings = PauseSettings()
     filled_pauses: FilledPauseSettings = FilledPauseSettings()
@@ -157,6 +189,8 @@ class Settings:
     delivery: DeliverySettings = DeliverySettings()
     uncertainty: UncertaintySettings = UncertaintySettings()
     compare: CompareSettings = CompareSettings()
+    prosody: ProsodySettings = ProsodySettings()
+    conciseness: ConcisenessSettings = ConcisenessSettings()
 
 
 DEFAULT_SETTINGS = Settings()

@@ -85,6 +85,64 @@ class PhraseHit:
         return self.word_indices or (self.word_index,)
 
 
+@dataclass(frozen=True)
+class Span:
+    """A stretch of the answer with the words said in it: an uptalk statement, a repetition."""
+
+    start: Optional[float]
+    end: Optional[float]
+    text: str
+    value: Optional[float] = None  # what was measured there: the rise in semitones, the drop in dB
+
+
+@dataclass(frozen=True)
+class Repetition:
+    """A repeated word or phrase, a restart or a self-correction ("we, we will"; "the, sorry, the")."""
+
+    start: Optional[float]
+    end: Optional[float]
+    text: str  # the words it covers, as written
+    kind: str  # "repetition", "restart" or "correction"
+    word_indices: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class PitchWindow:
+    """Pitch over one stretch of time (a minute of the answer, or one of its flattest stretches)."""
+
+    start: float
+    end: float
+    pitch_median_hz: float
+    range_semitones: float
+
+
+@dataclass(frozen=True)
+class Prosody:
+    """How the answer sounded; see analysis/prosody.py for how each number is measured."""
+
+    pitch_median_hz: float
+    pitch_range_semitones: float  # 10th-90th percentile spread of voiced pitch
+    monotone: bool
+    flattest: list[PitchWindow]
+    per_minute: list[PitchWindow]
+    loudness_dbfs: float  # median level of voiced frames
+    intensity_range_db: float  # 10th-90th percentile spread of the level of voiced frames
+    uptalk: list[Span]  # statements (not questions) that ended on a rise; value = rise in semitones
+    statements: int  # statements whose ending was measured
+    trailing_off: list[Span]  # statements whose last word was much quieter; value = drop in dB
+
+
+@dataclass(frozen=True)
+class Conciseness:
+    """How soon and how often the answer commits to something."""
+
+    first_point_s: Optional[float]  # time from the answer's start to its first recommendation
+    first_point: Optional[Span]
+    longest_without_decision_s: Optional[float]
+    run_on_sentences: list[Span]  # value = words in the sentence
+    bottom_line_first: Optional[bool] = None  # exec_explain: the first sentence states the bottom line
+
+
 @dataclass
 class DeliveryMetrics:
     duration_s: Optional[float]
@@ -101,6 +159,9 @@ class DeliveryMetrics:
     longest_stretch_without_marker_s: Optional[float]
     hedges: list[PhraseHit]
     clipped_share: Optional[float] = None  # share of the sound frames at full scale; None for text input
+    prosody: Optional[Prosody] = None  # None for text input
+    repetitions: list[Repetition] = field(default_factory=list)  # repeated words, restarts, corrections
+    conciseness: Optional[Conciseness] = None
 
     @property
     def long_pauses(self) -> list[Pause]:

@@ -44,6 +44,7 @@ class FrameFeatures:
         if not loud.any():
             return 0.0
         return float(np.mean(self.clipped[loud] >= _LEVELS.clipped_frame_min_share))
+    f0_hz: np.ndarray | None = None  # Praat's pitch track on the same frames (analysis/prosody.py), when measured
 
     @property
     def n_frames(self) -> int:

@@ -183,6 +183,12 @@ def _analysis_fields(a: Analysis) -> dict:
                 for h in d.hedges
             ],
             "clipped_share": _r(d.clipped_share, 3),
+            "prosody": prosody_to_dict(d.prosody),
+            "repetitions": [
+                {"start": _r(r.start, 3), "end": _r(r.end, 3), "text": r.text, "kind": r.kind, "word_indices": list(r.word_indices)}
+                for r in d.repetitions
+            ],
+            "conciseness": conciseness_to_dict(d.conciseness),
         },
         "content": content,
         "scorecard": {
@@ -306,3 +312,44 @@ def _indices(item: dict) -> tuple[int, tuple[int, ...]]:
 def _phrase_hit(item: dict) -> PhraseHit:
     first, indices = _indices(item)
     return PhraseHit(str(item["text"]), _f(item.get("start")), first, str(item.get("category", "")), indices)
+
+
+def _span(span, value_name: str | None = None) -> dict:
+    out = {"start": _r(span.start, 3), "end": _r(span.end, 3), "text": span.text}
+    if value_name and span.value is not None:
+        out[value_name] = _r(span.value, 2)
+    return out
+
+
+def _window(w) -> dict:
+    return {"start": _r(w.start), "end": _r(w.end), "pitch_median_hz": _r(w.pitch_median_hz, 1), "range_semitones": _r(w.range_semitones)}
+
+
+def prosody_to_dict(p) -> dict | None:
+    """delivery.prosody; None for text input (no audio to hear)."""
+    if p is None:
+        return None
+    return {
+        "pitch_median_hz": _r(p.pitch_median_hz, 1),
+        "pitch_range_semitones": _r(p.pitch_range_semitones),
+        "monotone": bool(p.monotone),
+        "flattest": [_window(w) for w in p.flattest],
+        "per_minute": [_window(w) for w in p.per_minute],
+        "loudness_dbfs": _r(p.loudness_dbfs, 1),
+        "intensity_range_db": _r(p.intensity_range_db, 1),
+        "statements": p.statements,
+        "uptalk": [_span(s, "rise_semitones") for s in p.uptalk],
+        "trailing_off": [_span(s, "drop_db") for s in p.trailing_off],
+    }
+
+
+def conciseness_to_dict(c) -> dict | None:
+    if c is None:
+        return None
+    return {
+        "first_point_s": _r(c.first_point_s),
+        "first_point": _span(c.first_point) if c.first_point else None,
+        "longest_without_decision_s": _r(c.longest_without_decision_s),
+        "run_on_sentences": [_span(s, "words") for s in c.run_on_sentences],
+        "bottom_line_first": c.bottom_line_first,
+    }

@@ -14,6 +14,9 @@ from mockloop.analysis.fillers import FILLED_PAUSE, find_fillers
 from mockloop.analysis.markers import find_decision_markers, find_hedges, longest_stretch_without_marker
 from mockloop.models import DeliveryMetrics, Pause, Transcript
 from mockloop.analysis.pauses import find_pauses, sound_mask, speech_span
+from mockloop.analysis.conciseness import measure_conciseness
+from mockloop.analysis.prosody import measure_prosody, split_sentences
+from mockloop.analysis.repetitions import find_repetitions
 from mockloop.analysis.tokens import tokenize
 
 
@@ -23,7 +26,7 @@ def _per_minute(count: int, seconds: float | None) -> float | None:
     return round(count * 60.0 / seconds, 1)
 
 
-def measure_delivery(transcript: Transcript, features: FrameFeatures | None, settings: Settings) -> DeliveryMetrics:
+def measure_delivery(transcript: Transcript, features: FrameFeatures | None, settings: Settings, kind: str | None = None) -> DeliveryMetrics:
     """Compute every delivery metric; timing metrics are None for text input."""
     words = transcript.words
     tokens = tokenize(words)
@@ -32,6 +35,7 @@ def measure_delivery(transcript: Transcript, features: FrameFeatures | None, set
     word_count = sum(1 for i in range(len(words)) if i not in filled_indexes)
     markers = find_decision_markers(words, tokens)
     hedges = find_hedges(words, tokens)
+    sentences = split_sentences(words, tokens)
     pauses: list[Pause] = []
     answer_s = speaking_s = latency = None
     if features is not None and words:
@@ -60,4 +64,7 @@ def measure_delivery(transcript: Transcript, features: FrameFeatures | None, set
         longest_stretch_without_marker_s=longest_stretch_without_marker(markers, words) if features is not None else None,
         hedges=hedges,
         clipped_share=round(features.clipped_share, 3) if features is not None else None,
+        prosody=measure_prosody(words, features, getattr(features, "f0_hz", None), settings.prosody, sentences),
+        repetitions=find_repetitions(words, tokens),
+        conciseness=measure_conciseness(words, kind, settings.conciseness, tokens, sentences),
     )

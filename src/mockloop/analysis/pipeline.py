@@ -126,6 +126,8 @@ class Analyzer:
         """Wait for the streamed chunks and check the words against the audio's frames."""
         result = streamer.finish()
         features = acoustics.assemble(result.frames)
+        if result.pitch_hz:
+            features.f0_hz = np.concatenate(result.pitch_hz)
         duration_s = round(result.duration_s, 3)
         words: list[Word] = []
         if features.holds_speech():
@@ -192,7 +194,7 @@ class Analyzer:
         return self.analyze_transcript(transcript, features, source=source, kind=kind, prompt=prompt, judge=judge, llm_options=llm_options)
 
     def analyze_transcript(self, transcript, features, source, kind, prompt=None, judge="rules", llm_options=None) -> Analysis:
-        delivery = measure_delivery(transcript, features, self.settings)
+        delivery = measure_delivery(transcript, features, self.settings, kind)
         content = judge_content(transcript, kind, prompt=prompt, judge=judge, llm_options=llm_options)
         confidence = uncertainty.assess(transcript, self.settings.uncertainty)
         content = uncertainty.mark_evidence(content, confidence)

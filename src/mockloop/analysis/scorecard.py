@@ -157,6 +157,73 @@ def _clipping_tip(d: DeliveryMetrics, levels: SpeechLevelSettings = SpeechLevelS
     )
 
 
+def _ending_words(text: str, n: int = 5) -> str:
+    words = text.strip().rstrip(".?!").split()
+    return ("..." if len(words) > n else "") + " ".join(words[-n:])
+
+
+def _uptalk_tip(d: DeliveryMetrics) -> tuple[float, str] | None:
+    p = d.prosody
+    if p is None or not p.uptalk or p.statements == 0:
+        return None
+    share = len(p.uptalk) / p.statements
+    if len(p.uptalk) < 2 and share < 0.25:
+        return None
+    example = p.uptalk[0]
+    return 0.5 + 2.0 * share, (
+        f"Your pitch rose at the end of {len(p.uptalk)} of {p.statements} statements, e.g. {clock(example.start)} "
+        f"'{_ending_words(example.text)}'. End decisions on a falling pitch."
+    )
+
+
+def _monotone_tip(d: DeliveryMetrics) -> tuple[float, str] | None:
+    p = d.prosody
+    if p is None or not p.monotone:
+        return None
+    flattest = p.flattest[0] if p.flattest else None
+    where = f" (flattest {clock(flattest.start)}-{clock(flattest.end)})" if flattest else ""
+    return 1.1, (
+        f"Your pitch stayed within {p.pitch_range_semitones:.1f} semitones{where}: it sounds flat. "
+        "Lift the key word of each point and let the pitch fall at the end."
+    )
+
+
+def _trailing_tip(d: DeliveryMetrics) -> tuple[float, str] | None:
+    p = d.prosody
+    if p is None or len(p.trailing_off) < 2:
+        return None
+    example = p.trailing_off[0]
+    return 0.3 * len(p.trailing_off), (
+        f"{len(p.trailing_off)} statements trailed off, e.g. {clock(example.start)} '{_ending_words(example.text)}'. "
+        "Keep your voice up to the last word."
+    )
+
+
+def _repetition_tip(d: DeliveryMetrics) -> tuple[float, str] | None:
+    if len(d.repetitions) < 2:
+        return None
+    example = d.repetitions[0]
+    at = f"{clock(example.start)} " if example.start is not None else ""
+    return 0.25 * len(d.repetitions), (
+        f"{len(d.repetitions)} repetitions or restarts, e.g. {at}'{example.text}'. "
+        "Pause silently and start the sentence once."
+    )
+
+
+def _first_point_tip(d: DeliveryMetrics) -> tuple[float, str] | None:
+    c = d.conciseness
+    if c is None:
+        return None
+    if c.bottom_line_first is False:
+        return 1.0, "Your first sentence did not give the bottom line; open with the recommendation, then explain."
+    if c.first_point_s is not None and c.first_point_s > 90.0 and c.first_point is not None:
+        return 0.7, (
+            f"Your first recommendation came {c.first_point_s:.0f} s in ({clock(c.first_point.start)} "
+            f"'{_ending_words(c.first_point.text, 7)}'); state it earlier and then justify it."
+        )
+    return None
+
+
 def delivery_tips(d: DeliveryMetrics, s: DeliverySettings, kind: str | None = None) -> list[str]:
     """Up to MAX_DELIVERY_TIPS delivery tips; ``kind`` picks signposting examples that fit the round."""
     clipping = _clipping_tip(d)
@@ -177,6 +244,11 @@ def _ranked_delivery_tips(d: DeliveryMetrics, s: DeliverySettings, kind: str | N
         _pace_tip(d, s),
         _hedge_tip(d),
         _latency_tip(d),
+        _uptalk_tip(d),
+        _monotone_tip(d),
+        _trailing_tip(d),
+        _repetition_tip(d),
+        _first_point_tip(d),
     ]
     ranked = sorted((c for c in candidates if c), key=lambda c: -c[0])
     tips = [text for _weight, text in ranked[:MAX_DELIVERY_TIPS]]

@@ -27,6 +27,7 @@ import numpy as np
 
 from mockloop.analysis.acoustics import RawFrames, clipped_share, levels, measure_raw, runs, unclipped_rms
 from mockloop.analysis.frames import HOP_SAMPLES as _HOP, SAMPLE_RATE, WINDOW_S as _WINDOW_S, speech_stands_out, speech_threshold_db
+from mockloop.analysis.prosody import pitch_track
 from mockloop.models import Word
 
 _MAX_QUEUED_JOBS = 2
@@ -53,6 +54,7 @@ class _Chunk:
     length: int
     words: list[Word]
     frames: RawFrames
+    pitch_hz: np.ndarray  # Praat's pitch on the same frames (zeros where the chunk holds no speech)
 
 
 @dataclass
@@ -60,6 +62,7 @@ class StreamResult:
     words: list[Word]
     frames: list[RawFrames]
     samples: int
+    pitch_hz: list[np.ndarray] | None = None  # per chunk, aligned with ``frames``
 
     @property
     def duration_s(self) -> float:
@@ -136,7 +139,7 @@ class StreamingTranscriber:
             raise self._error
         chunks = sorted(self._results, key=lambda chunk: chunk.offset)
         words = [w for chunk in chunks for w in chunk.words]
-        return StreamResult(words, [chunk.frames for chunk in chunks], self._offset)
+        return StreamResult(words, [chunk.frames for chunk in chunks], self._offset, [chunk.pitch_hz for chunk in chunks])
 
     def wait_idle(self) -> None:
         """Block until the worker has nothing queued or running.
@@ -215,7 +218,9 @@ class StreamingTranscriber:
         frames = measure_raw(samples)
         sound_end_s = _sound_end_s(frames) if transcribe else None
         words = self._transcribe(samples, offset / SAMPLE_RATE, sound_end_s) if sound_end_s is not None else []
-        return _Chunk(offset, len(samples), words, frames)
+        # Pitch on the samples already in hand, like the frames: no second decode for prosody.
+        pitch = pitch_track(samples) if sound_end_s is not None else np.zeros(len(frames.energy_db), dtype=np.float32)
+        return _Chunk(offset, len(samples), words, frames, pitch)
 
 
 def _sound_end_s(frames: RawFrames) -> float | None:

@@ -58,6 +58,7 @@ def delivery_table(a: Analysis) -> Table:
         table.add_row("Longest without one", _fmt(d.longest_stretch_without_marker_s, " s"))
     hedge_counts = Counter(h.text for h in d.hedges)
     table.add_row("Hedges", Text(f"{len(d.hedges)}" + (": " + ", ".join(f"{t} x{n}" for t, n in hedge_counts.most_common(4)) if d.hedges else "")))
+    _prosody_rows(table, d)
     return table
 
 
@@ -80,6 +81,38 @@ def judge_line(a: Analysis) -> Text | None:
     model = judges.get("model")
     cached = " (cached)" if judges.get("cached") else ""
     return Text(f"Judged by the rules and the LLM judge{f' {model}' if model else ''}{cached}; the Judge column says who decided.", style="dim")
+
+
+def _quote(text: str, limit: int = 40) -> str:
+    text = text.strip()
+    return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
+
+
+def _prosody_rows(table: Table, d) -> None:
+    p = d.prosody
+    if p is not None:
+        flat = " (monotone)" if p.monotone else ""
+        table.add_row("Pitch", f"median {p.pitch_median_hz:.0f} Hz, range {p.pitch_range_semitones:.1f} semitones{flat}")
+        if p.monotone and p.flattest:
+            table.add_row("", Text("flattest: " + ", ".join(f"{clock(w.start)}-{clock(w.end)}" for w in p.flattest), style="dim"))
+        table.add_row("Loudness", f"{p.loudness_dbfs:.0f} dBFS, varies over {p.intensity_range_db:.0f} dB")
+        ups = ", ".join(f"{clock(s.start)} '{_quote(s.text)}'" for s in p.uptalk[:3])
+        table.add_row("Uptalk", f"{len(p.uptalk)} of {p.statements} statements ended on a rise" + (f": {ups}" if ups else ""))
+        if p.trailing_off:
+            table.add_row("Trailing off", f"{len(p.trailing_off)}: " + ", ".join(f"{clock(s.start)} '{_quote(s.text)}'" for s in p.trailing_off[:3]))
+    reps = ", ".join(f"'{r.text}'" + (f" {clock(r.start)}" if r.start is not None else "") for r in d.repetitions[:4])
+    table.add_row("Repetitions", f"{len(d.repetitions)}" + (f": {reps}" if reps else ""))
+    c = d.conciseness
+    if c is not None:
+        first = f"{c.first_point_s:.0f} s" if c.first_point_s is not None else "none heard"
+        parts = [f"first point after {first}"]
+        if c.longest_without_decision_s is not None:
+            parts.append(f"longest without a decision {c.longest_without_decision_s:.0f} s")
+        if c.run_on_sentences:
+            parts.append(f"{len(c.run_on_sentences)} run-on sentence{'s' if len(c.run_on_sentences) != 1 else ''}")
+        if c.bottom_line_first is not None:
+            parts.append("bottom line first" if c.bottom_line_first else "bottom line not in the first sentence")
+        table.add_row("Conciseness", "; ".join(parts))
 
 
 def content_table(a: Analysis) -> Table | Text:

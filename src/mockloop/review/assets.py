@@ -6,7 +6,7 @@ neither the CSS nor the script below may contain a dollar sign.
 
 CSS = """
 :root { --ink:#1d2330; --muted:#5b6475; --line:#dfe3ea; --bg:#f6f7fb; --card:#fff; --accent:#2f6fde;
-  --filler:#e8590c; --hedge:#9c36b5; --marker:#1c7ed6; --pause:#adb5bd; --long:#e03131; --ok:#2b8a3e; --miss:#c92a2a; }
+  --filler:#e8590c; --hedge:#9c36b5; --marker:#1c7ed6; --pause:#adb5bd; --uptalk:#f08c00; --repetition:#0c8599; --long:#e03131; --ok:#2b8a3e; --miss:#c92a2a; }
 * { box-sizing: border-box; }
 html { -webkit-text-size-adjust: 100%; }
 body { margin:0; font: 16px/1.55 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color:var(--ink); background:var(--bg); }
@@ -27,7 +27,7 @@ audio { width: 100%; }
 .timeline .phase { opacity: .55; } .phase-0 { fill:#d0ebff; } .phase-1 { fill:#d3f9d8; } .phase-2 { fill:#fff3bf; }
 .timeline text { font-size: 12px; fill: var(--muted); }
 .timeline .lane { stroke: var(--line); stroke-width: 1; }
-.timeline .dot.filler { fill: var(--filler); } .timeline .dot.hedge { fill: var(--hedge); } .timeline .dot.marker { fill: var(--marker); }
+.timeline .dot.filler { fill: var(--filler); } .timeline .dot.hedge { fill: var(--hedge); } .timeline .dot.marker { fill: var(--marker); } .timeline .dot.uptalk { fill: var(--uptalk); } .timeline .dot.repetition { fill: var(--repetition); }
 .timeline .pause { fill: var(--pause); } .timeline .pause.long { fill: var(--long); }
 .timeline .playhead { stroke: var(--ink); stroke-width: 2; }
 .legend { display:flex; flex-wrap:wrap; gap: 6px 14px; font-size:.85rem; color: var(--muted); margin: 6px 0; }
@@ -37,6 +37,7 @@ audio { width: 100%; }
 .w:hover { background: #e7f0ff; }
 .w.filler { background: #ffe8cc; color: #a23e00; }
 .w.hedge { background: #f3d9fa; color: #7a1f91; }
+.w.repetition { background: #c5f6fa; color: #0b7285; } .w.uptalk { border-bottom: 3px solid var(--uptalk); }
 .w.marker { background: #d0ebff; color: #0b4f9c; font-weight: 600; }
 .w.uncertain, .unsure-sample { text-decoration: underline wavy #e67700; text-underline-offset: 3px; font-style: italic; }
 .ev .unsure, .warning { color: #a35200; }

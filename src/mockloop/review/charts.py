@@ -11,11 +11,14 @@ from html import escape
 from mockloop.review.highlights import Pause, timeline
 from mockloop.timefmt import clock
 
-WIDTH, HEIGHT = 1000, 150
+WIDTH, HEIGHT = 1000, 198
 LEFT, RIGHT = 8, 8
 PHASE_Y, PHASE_H = 4, 20
-LANES = {"marker": 44, "filler": 72, "hedge": 96, "pause": 120}
-LANE_LABELS = {"marker": "decision markers", "filler": "fillers", "hedge": "hedges", "pause": "pauses"}
+LANES = {"marker": 44, "filler": 72, "hedge": 96, "uptalk": 120, "repetition": 144, "pause": 168}
+LANE_LABELS = {
+    "marker": "decision markers", "filler": "fillers", "hedge": "hedges",
+    "uptalk": "rising ends (uptalk)", "repetition": "repetitions", "pause": "pauses",
+}
 
 
 def answer_timeline(analysis: dict, phases: list | None = None) -> str:
@@ -55,9 +58,18 @@ def answer_timeline(analysis: dict, phases: list | None = None) -> str:
                 f'<rect class="{cls}" data-start="{event.start:.2f}" x="{x0}" y="{LANES["pause"] - 7}" width="{max(x1 - x0, 2)}" height="14">'
                 f"<title>pause {event.duration:.1f} s at {clock(event.start)}</title></rect>"
             )
-    for key, lane in (("decision_markers", "marker"), ("fillers", "filler"), ("hedges", "hedge")):
-        for item in delivery.get(key) or []:
-            t = float(item.get("start") or 0.0)
+    prosody = delivery.get("prosody") if isinstance(delivery.get("prosody"), dict) else {}
+    for items, lane in (
+        (delivery.get("decision_markers"), "marker"), (delivery.get("fillers"), "filler"), (delivery.get("hedges"), "hedge"),
+        (prosody.get("uptalk"), "uptalk"), (delivery.get("repetitions"), "repetition"),
+    ):
+        for item in items if isinstance(items, list) else []:
+            if not isinstance(item, dict):
+                continue
+            try:
+                t = float(item.get("start") or 0.0)
+            except (TypeError, ValueError):
+                continue
             label = escape(f"{item.get('text', '')} at {clock(t)}")
             parts.append(f'<circle class="dot {lane}" data-start="{t:.2f}" cx="{x(t)}" cy="{LANES[lane]}" r="6"><title>{label}</title></circle>')
     parts.append(f'<line class="playhead" x1="{LEFT}" x2="{LEFT}" y1="0" y2="{HEIGHT - 12}"/>')

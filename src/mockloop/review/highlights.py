@@ -22,7 +22,7 @@ class Word:
     text: str
     start: float
     end: float
-    tags: set[str] = field(default_factory=set)  # filler, hedge, marker, uncertain
+    tags: set[str] = field(default_factory=set)  # filler, hedge, marker, uncertain, repetition, uptalk
 
 
 @dataclass
@@ -54,6 +54,7 @@ def marked_words(analysis: dict) -> list[Word]:
                 covered = _guess_by_time(words, item, is_filler=tag == "filler")
             for w in covered:
                 w.tags.add(tag)
+    _mark_prosody(words, delivery)
     return words
 
 
@@ -74,6 +75,24 @@ def _guess_by_time(words: list[Word], item: dict, is_filler: bool) -> list[Word]
     hit = [w for w in words if w.start < end - TOLERANCE_S and w.end > start + TOLERANCE_S]
     hit = _extend_back(words, hit, str(item.get("text", "")).split())
     return hit or _phrase(words, start, item.get("text", ""))
+
+
+def _mark_prosody(words: list[Word], delivery: dict) -> None:
+    """Repetitions by their word indices; an uptalk statement on its last word (where the rise is)."""
+    for item in delivery.get("repetitions") or []:
+        indices = item.get("word_indices") if isinstance(item, dict) else None
+        for i in indices if isinstance(indices, list) else []:
+            if isinstance(i, int) and 0 <= i < len(words):
+                words[i].tags.add("repetition")
+    prosody = delivery.get("prosody")
+    for item in (prosody.get("uptalk") or []) if isinstance(prosody, dict) else []:
+        try:
+            end = float(item["end"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        ending = [w for w in words if w.start < end + TOLERANCE_S and w.end > end - 1.0]
+        if ending:
+            min(ending, key=lambda w: abs(w.end - end)).tags.add("uptalk")
 
 
 def timeline(analysis: dict) -> list[Event]:

@@ -130,9 +130,11 @@ def _answer(answer: AnswerView, phases) -> str:
     out.append(
         '<div class="legend"><span><i style="background:var(--marker)"></i>decision marker</span>'
         '<span><i style="background:var(--filler)"></i>filler</span><span><i style="background:var(--hedge)"></i>hedge</span>'
+        '<span><i style="background:var(--uptalk)"></i>rising end</span><span><i style="background:var(--repetition)"></i>repetition</span>'
         '<span><i style="background:var(--pause)"></i>pause</span><span><i style="background:var(--long)"></i>long pause</span>'
         '<span><u class="unsure-sample">wavy underline</u>: the model was unsure of the word</span></div>'
     )
+    out.append(_how_it_sounded(a))
     out.append("<h3>Transcript</h3>" + _transcript(a))
     out.append("<h3>Rubric</h3>" + _rubric(a))
     tips = sc.get("tips") or []
@@ -140,6 +142,26 @@ def _answer(answer: AnswerView, phases) -> str:
         out.append("<h3>Tips</h3><ul class='tips'>" + "".join(f"<li>{escape(t)}</li>" for t in tips) + "</ul>")
     out.append("</section>")
     return "".join(out)
+
+
+def _how_it_sounded(analysis: dict) -> str:
+    """Pitch, loudness, uptalk and repetitions in one short paragraph (session files are untrusted)."""
+    delivery = analysis.get("delivery") or {}
+    p = delivery.get("prosody") if isinstance(delivery.get("prosody"), dict) else None
+    parts = []
+    try:
+        if p is not None:
+            parts.append(f"Pitch median {float(p['pitch_median_hz']):.0f} Hz, range {float(p['pitch_range_semitones']):.1f} semitones"
+                         + (" (monotone)" if p.get("monotone") is True else ""))
+            parts.append(f"loudness varies over {float(p['intensity_range_db']):.0f} dB")
+            ups = [u for u in p.get("uptalk") or [] if isinstance(u, dict)]
+            parts.append(f"{len(ups)} of {int(p.get('statements') or 0)} statements ended on a rise")
+        reps = delivery.get("repetitions")
+        if isinstance(reps, list):
+            parts.append(f"{len(reps)} repetition{'s' if len(reps) != 1 else ''} or restart{'s' if len(reps) != 1 else ''}")
+    except (KeyError, TypeError, ValueError):
+        return ""
+    return f'<p class="sounded">How it sounded: {escape("; ".join(parts))}.</p>' if parts else ""
 
 
 def _transcript(analysis: dict) -> str:

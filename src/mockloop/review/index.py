@@ -64,6 +64,13 @@ def m003_kind_time_index(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX sessions_kind_created ON sessions (kind, created_at)")
 
 
+@migration
+def m004_prosody(db: sqlite3.Connection) -> None:
+    db.execute("ALTER TABLE sessions ADD COLUMN pitch_range_semitones REAL")
+    db.execute("ALTER TABLE sessions ADD COLUMN uptalk INTEGER")
+    db.execute("ALTER TABLE sessions ADD COLUMN repetitions INTEGER")
+
+
 SCHEMA_VERSION = len(MIGRATIONS)
 _COLUMNS = [n for n in SessionMetrics.__dataclass_fields__]
 

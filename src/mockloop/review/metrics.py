@@ -19,6 +19,9 @@ METRICS = (
     ("long_pauses", "long pauses", -1),
     ("decision_markers", "decision markers", +1),
     ("hedges", "hedges", -1),
+    ("pitch_range_semitones", "pitch range (st)", +1),
+    ("uptalk", "uptalk endings", -1),
+    ("repetitions", "repetitions", -1),
     ("content_score", "content score", +1),
     ("delivery_score", "delivery score", +1),
 )
@@ -39,6 +42,9 @@ class SessionMetrics:
     long_pauses: Optional[int] = None
     decision_markers: Optional[int] = None
     hedges: Optional[int] = None
+    pitch_range_semitones: Optional[float] = None
+    uptalk: Optional[int] = None
+    repetitions: Optional[int] = None
     content_score: Optional[int] = None
     delivery_score: Optional[int] = None
 
@@ -65,6 +71,15 @@ def session_metrics(view: SessionView) -> SessionMetrics:
     m.long_pauses = sum(int(d.get("long_pauses") or 0) for d in deliveries)
     m.decision_markers = sum(len(d.get("decision_markers") or []) for d in deliveries)
     m.hedges = sum(len(d.get("hedges") or []) for d in deliveries)
+    # Prosody exists only for audio answers (and sessions analysed after it was added).
+    heard = [(w, d["prosody"]) for w, d in zip(weights, deliveries) if isinstance(d.get("prosody"), dict)]
+    spreads = [(w, p.get("pitch_range_semitones")) for w, p in heard if isinstance(p.get("pitch_range_semitones"), (int, float))]
+    if spreads:
+        m.pitch_range_semitones = round(sum(w * float(v) for w, v in spreads) / sum(w for w, _ in spreads), 2)
+    if heard:
+        m.uptalk = sum(len(p.get("uptalk") or []) for _, p in heard)
+    if any("repetitions" in d for d in deliveries):
+        m.repetitions = sum(len(d.get("repetitions") or []) for d in deliveries)
     if m.content_score is None:
         m.content_score = (analysed[0].get("scorecard") or {}).get("content_score")
     if m.delivery_score is None:
