@@ -20,6 +20,11 @@ from typing import Any
 from mockloop.analysis.uncertainty import confidence_of
 from mockloop.models import (
     Analysis,
+    Conciseness,
+    PitchWindow,
+    Prosody,
+    Repetition,
+    Span,
     ContentResult,
     DeliveryMetrics,
     Evidence,
@@ -255,6 +260,13 @@ def _analysis_from_dict(data: dict) -> Analysis:
         longest_stretch_without_marker_s=_f(d.get("longest_stretch_without_marker_s")),
         hedges=[_phrase_hit(h) for h in d.get("hedges") or []],
         clipped_share=_f(d.get("clipped_share")),
+        prosody=_prosody_from(d.get("prosody")),
+        repetitions=[
+            Repetition(_f(r.get("start")), _f(r.get("end")), str(r["text"]), str(r.get("kind", "repetition")),
+                       tuple(int(i) for i in r.get("word_indices") or ()))
+            for r in d.get("repetitions") or []
+        ],
+        conciseness=_conciseness_from(d.get("conciseness")),
     )
     c = data.get("content") or {}
     content = ContentResult(
@@ -295,6 +307,47 @@ def _analysis_from_dict(data: dict) -> Analysis:
         content=content,
         scorecard=scorecard,
         prompt_id=data.get("prompt_id"),
+    )
+
+
+def _span_from(item: dict | None, value_name: str | None = None) -> Span | None:
+    if item is None:
+        return None
+    value = _f(item.get(value_name)) if value_name else None
+    return Span(_f(item.get("start")), _f(item.get("end")), str(item["text"]), value)
+
+
+def _window_from(item: dict) -> PitchWindow:
+    return PitchWindow(float(item["start"]), float(item["end"]), float(item["pitch_median_hz"]), float(item["range_semitones"]))
+
+
+def _prosody_from(p: dict | None) -> Prosody | None:
+    if p is None:
+        return None
+    return Prosody(
+        pitch_median_hz=float(p["pitch_median_hz"]),
+        pitch_range_semitones=float(p["pitch_range_semitones"]),
+        monotone=p["monotone"] is True,
+        flattest=[_window_from(w) for w in p.get("flattest") or []],
+        per_minute=[_window_from(w) for w in p.get("per_minute") or []],
+        loudness_dbfs=float(p.get("loudness_dbfs") or 0.0),
+        intensity_range_db=float(p["intensity_range_db"]),
+        uptalk=[_span_from(u, "rise_semitones") for u in p.get("uptalk") or []],
+        statements=int(p.get("statements") or 0),
+        trailing_off=[_span_from(u, "drop_db") for u in p.get("trailing_off") or []],
+    )
+
+
+def _conciseness_from(c: dict | None) -> Conciseness | None:
+    if c is None:
+        return None
+    bottom = c.get("bottom_line_first")
+    return Conciseness(
+        first_point_s=_f(c.get("first_point_s")),
+        first_point=_span_from(c.get("first_point")),
+        longest_without_decision_s=_f(c.get("longest_without_decision_s")),
+        run_on_sentences=[_span_from(r, "words") for r in c.get("run_on_sentences") or []],
+        bottom_line_first=None if bottom is None else bottom is True,
     )
 
 
