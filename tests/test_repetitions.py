@@ -40,6 +40,7 @@ def test_stumbles_are_found_with_their_words(text, expected):
         "We cache reads, we shard writes, and we replicate logs.",  # a list, not a restart
         "We use Kafka. Kafka keeps a week of events.",  # a new sentence starting with the last word
         "I mean, it is fine for the first launch.",  # 'I mean' opening a sentence is a filler, not a correction
+        "Who owns the ledger? Uh, sorry, the payments team does.",  # an apology opening a sentence
         "Montreal forced aligner.",
         "",
     ],

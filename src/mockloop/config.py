@@ -168,6 +168,7 @@ class ProsodySettings:
     final_tail_s: float = 0.08  # voiced frames just after the last word's written end count too
     final_tail_frames: int = 4  # frames averaged for the end level
     min_final_voiced_frames: int = 8
+    min_final_pause_s: float = 0.25  # a statement ends where the speaker stops (the silent-pause threshold)
     # Last word this much quieter than the rest of its sentence. Measured: statements said evenly
     # end 0-6 dB below their body (ordinary final lowering); espeak-ng x-soft endings 8-14 dB.
     trail_off_db: float = 7.0

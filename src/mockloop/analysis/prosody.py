@@ -216,6 +216,17 @@ def final_rise_semitones(f0_hz: np.ndarray, keep: np.ndarray, median_hz: float, 
     return end_level - lowest
 
 
+def _speaker_stops_after(words: list[Word], sentence: Sentence, settings: ProsodySettings) -> bool:
+    """Whether a pause (or the end of the answer) follows the sentence.
+
+    Whisper sometimes ends a sentence at a comma ("I chose Kafka, sorry. Kinesis ..."); the rise
+    there is the ordinary continuation rise of a speaker who goes straight on, not an ending.
+    """
+    end = words[sentence.last].end
+    following = next((w.start for w in words[sentence.last + 1 :] if w.start is not None), None)
+    return end is None or following is None or following - end >= settings.min_final_pause_s
+
+
 def _level_db(energy_db: np.ndarray) -> float | None:
     return float(np.percentile(energy_db, 75)) if energy_db.size else None
 
@@ -230,7 +241,7 @@ def trail_off_db(features: FrameFeatures, words: list[Word], sentence: Sentence)
     body_frames = np.concatenate([features.energy_db[slice(*_frame_range(features, w.start, w.end))] for w in body])
     last_frames = features.energy_db[slice(*_frame_range(features, last.start, last.end))]
     body_level = _level_db(body_frames[body_frames > threshold])
-    last_level = _level_db(last_frames)
+    last_level = _level_db(last_frames[last_frames > threshold])  # sound only: Whisper's word edges overhang
     if body_level is None or last_level is None:
         return None
     return body_level - last_level
@@ -299,7 +310,7 @@ def measure_prosody(words: list[Word], features: FrameFeatures | None, f0_hz: np
 
     uptalk, trailing, statements = [], [], 0
     for sentence in split_sentences(words) if sentences is None else sentences:
-        if sentence.start is None or sentence.question:
+        if sentence.start is None or sentence.question or not _speaker_stops_after(words, sentence, settings):
             continue
         statements += 1
         rise = final_rise_semitones(f0_hz, keep, median_hz, words, sentence, settings)

@@ -64,7 +64,7 @@ def find_repetitions(words: list[Word], tokens: list[Token] | None = None) -> li
             continue
         hit = (
             _repetition_at(norms, content, position)
-            or _correction_at(norms, content, position)
+            or _correction_at(norms, content, position, words)
             or _restart_at(norms, content, position, words)
         )
         if hit is None:
@@ -97,10 +97,12 @@ def _repetition_at(norms: list[str], content: list[Token], i: int):
     return None
 
 
-def _correction_at(norms: list[str], content: list[Token], i: int):
+def _correction_at(norms: list[str], content: list[Token], i: int, words: list[Word]):
     """``i`` is the last word before an editing phrase set off mid-sentence: "Kafka, sorry, Kinesis"."""
-    if not content[i].pause_after or i + 1 >= len(norms):
+    if not content[i].pause_after or i + 1 >= len(norms) or content[i + 1].sentence_start:
         return None
+    if words[content[i].index].text.rstrip("'\")").endswith((".", "?", "!")):
+        return None  # "... the ledger? Uh, sorry, ..." apologises for a new sentence, corrects nothing
     for term in _EDITING_TERMS:
         after = i + 1 + len(term)
         if tuple(norms[i + 1 : after]) != term or after >= len(norms):

@@ -29,7 +29,8 @@ SESSION_HELP = "Session id from `mockloop sessions`, a unique start of one, or `
 SESSIONS_DIR_HELP = "Folder of saved sessions (default: $MOCKLOOP_HOME/sessions, else the user data folder)."
 SHORT_LABELS = {
     "fillers_per_minute": "fill/min", "words_per_minute": "wpm", "long_pauses": "long p.", "decision_markers": "markers",
-    "hedges": "hedges", "content_score": "content", "delivery_score": "delivery",
+    "hedges": "hedges", "pitch_range_semitones": "pitch st", "uptalk": "uptalk", "repetitions": "repeats",
+    "content_score": "content", "delivery_score": "delivery",
 }
 VERDICT_STYLE = {"improved": "green", "regressed": "red", "same": "dim", "-": "dim"}
 
@@ -171,7 +172,7 @@ def history(
     last: Optional[int] = typer.Option(None, "--last", help="Only the last N sessions."),
     sessions_dir: Optional[Path] = typer.Option(None, "--sessions-dir", help=SESSIONS_DIR_HELP),
 ) -> None:
-    """Trends across sessions: fillers/min, words/min, long pauses, markers, content score."""
+    """Trends across sessions: fillers/min, words/min, long pauses, markers, pitch range, uptalk, repetitions, scores."""
     from mockloop.review.metrics import METRICS
     from mockloop.review.sparkline import sparkline
 

@@ -1,0 +1,38 @@
+"""The prosody and repetition measures hold their targets on the constructed set (real Whisper,
+real Praat), each beating its plain baseline; see mockloop.analysis.prosody_eval."""
+
+import pytest
+
+from mockloop.analysis.pipeline import Analyzer
+from mockloop.analysis.prosody_eval import DEFAULT_CONSTRUCTED, score_constructed
+
+TARGET = 0.90
+
+
+@pytest.fixture(scope="module")
+def constructed():
+    return score_constructed(Analyzer(), DEFAULT_CONSTRUCTED)
+
+
+@pytest.mark.slow
+def test_monotone_flag_is_right_and_beats_the_majority_answer(constructed):
+    assert constructed["monotone_accuracy"] >= TARGET
+    assert constructed["monotone_accuracy"] > constructed["monotone_accuracy_baseline"]
+
+
+@pytest.mark.slow
+def test_pitch_range_ranks_like_the_constructed_ranges(constructed):
+    assert constructed["range_spearman_within_voice"] >= TARGET
+
+
+@pytest.mark.slow
+def test_uptalk_precision_and_recall(constructed):
+    found, base = constructed["uptalk"], constructed["uptalk_baseline"]
+    assert found["precision"] >= TARGET and found["recall"] >= TARGET
+    assert found["recall"] > base["recall"]
+
+
+@pytest.mark.slow
+def test_repetition_precision_and_recall(constructed):
+    found = constructed["repetitions"]
+    assert found["precision"] >= TARGET and found["recall"] >= TARGET
