@@ -145,3 +145,16 @@ def test_streaming_measures_pitch_per_chunk_on_the_frame_grid(tmp_path):
     track = np.concatenate(result.pitch_hz)
     assert len(track) == sum(len(f.energy_db) for f in result.frames)
     assert spread_semitones(track) == pytest.approx(spread_semitones(pitch_track(samples)), abs=0.5)
+
+
+def test_a_rise_the_speaker_goes_straight_on_from_is_not_an_ending(tmp_path):
+    """Whisper may end a sentence at a comma; a continuation rise with no pause after it is not uptalk."""
+    text = "The storage team owns the partitioning plan?"
+    samples = _espeak(tmp_path, f"<speak>{text}</speak>")
+    words = _words_over(samples, text)
+    ending = words[-1].end
+    straight_on = words + [Word("and", round(ending + 0.1, 2), round(ending + 0.3, 2)), Word("more.", round(ending + 0.3, 2), round(ending + 0.6, 2))]
+    after_a_pause = words + [Word("And", round(ending + 0.6, 2), round(ending + 0.8, 2)), Word("more.", round(ending + 0.8, 2), round(ending + 1.1, 2))]
+    features, track = acoustics.measure(samples), pitch_track(samples)
+    assert measure_prosody(straight_on, features, track, SETTINGS).uptalk == []
+    assert len(measure_prosody(after_a_pause, features, track, SETTINGS).uptalk) == 1
