@@ -150,11 +150,15 @@ def test_streaming_measures_pitch_per_chunk_on_the_frame_grid(tmp_path):
 def test_a_rise_the_speaker_goes_straight_on_from_is_not_an_ending(tmp_path):
     """Whisper may end a sentence at a comma; a continuation rise with no pause after it is not uptalk."""
     text = "The storage team owns the partitioning plan?"
-    samples = _espeak(tmp_path, f"<speak>{text}</speak>")
-    words = _words_over(samples, text)
-    ending = words[-1].end
-    straight_on = words + [Word("and", round(ending + 0.1, 2), round(ending + 0.3, 2)), Word("more.", round(ending + 0.3, 2), round(ending + 0.6, 2))]
-    after_a_pause = words + [Word("And", round(ending + 0.6, 2), round(ending + 0.8, 2)), Word("more.", round(ending + 0.8, 2), round(ending + 1.1, 2))]
-    features, track = acoustics.measure(samples), pitch_track(samples)
-    assert measure_prosody(straight_on, features, track, SETTINGS).uptalk == []
-    assert len(measure_prosody(after_a_pause, features, track, SETTINGS).uptalk) == 1
+    rising = _espeak(tmp_path, f"<speak>{text}</speak>")
+    rising = rising[: np.flatnonzero(np.abs(rising) > 0.01)[-1] + 1]  # ends on its last sound
+    more = _espeak(tmp_path, "<speak>and the readers stay separate.</speak>")
+    more = more[np.flatnonzero(np.abs(more) > 0.01)[0] :]  # starts on its first sound
+    tone = np.random.default_rng(1).normal(0, 10 ** (-55 / 20), int(0.6 * SAMPLE_RATE)).astype(np.float32)
+    for gap, uptalk in ((np.zeros(0, dtype=np.float32), False), (tone, True)):
+        samples = np.concatenate([rising, gap, more])
+        words = _words_over(rising, text)
+        t = (len(rising) + len(gap)) / SAMPLE_RATE
+        words += [Word(w, round(t + 0.3 * k, 2), round(t + 0.3 * k + 0.25, 2)) for k, w in enumerate("and the readers stay separate.".split())]
+        p = measure_prosody(words, acoustics.measure(samples), pitch_track(samples), SETTINGS)
+        assert (len(p.uptalk) == 1) is uptalk

@@ -53,7 +53,8 @@ def test_two_takes_of_one_recording_are_about_the_same(store, make_session, samp
     result = compare(open_session(store, a.id), open_session(store, b.id))
 
     assert result.improved == [] and result.regressed == []
-    assert {row.verdict for row in result.metrics} == {"same"}
+    # the sample was saved before prosody was measured: those rows have no values to compare
+    assert {row.verdict for row in result.metrics if row.before is not None} == {"same"}
 
 
 def test_sparklines_scale_between_the_lowest_and_highest_value():

@@ -19,7 +19,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from mockloop.analysis.acoustics import FrameFeatures
+from mockloop.analysis.acoustics import FrameFeatures, runs
 from mockloop.analysis.frames import HOP_S, HOP_SAMPLES, SAMPLE_RATE, WINDOW_S
 from mockloop.analysis.tokens import Token, normalise, tokenize
 from mockloop.config import ProsodySettings
@@ -216,15 +216,25 @@ def final_rise_semitones(f0_hz: np.ndarray, keep: np.ndarray, median_hz: float, 
     return end_level - lowest
 
 
-def _speaker_stops_after(words: list[Word], sentence: Sentence, settings: ProsodySettings) -> bool:
-    """Whether a pause (or the end of the answer) follows the sentence.
+def _speaker_stops_after(words: list[Word], sentence: Sentence, features: FrameFeatures, settings: ProsodySettings) -> bool:
+    """Whether the speaker pauses after the sentence (or the answer ends there).
 
     Whisper sometimes ends a sentence at a comma ("I chose Kafka, sorry. Kinesis ..."); the rise
-    there is the ordinary continuation rise of a speaker who goes straight on, not an ending.
+    there is the ordinary continuation rise of a speaker who goes straight on, not an ending. The
+    pause is looked for in the audio around the boundary, since Whisper's word times often run
+    over the silence between sentences.
     """
     end = words[sentence.last].end
     following = next((w.start for w in words[sentence.last + 1 :] if w.start is not None), None)
-    return end is None or following is None or following - end >= settings.min_final_pause_s
+    if end is None or following is None:
+        return True
+    if following - end >= settings.min_final_pause_s:
+        return True
+    a = max(0, int((end - 0.3) / HOP_S))
+    b = min(features.n_frames, int(np.ceil((following + 0.5) / HOP_S)))
+    quiet = features.energy_db[a:b] < features.speech_threshold_db()
+    longest = max((y - x for x, y in runs(quiet)), default=0)
+    return longest * HOP_S >= settings.min_final_pause_s
 
 
 def _level_db(energy_db: np.ndarray) -> float | None:
@@ -310,7 +320,7 @@ def measure_prosody(words: list[Word], features: FrameFeatures | None, f0_hz: np
 
     uptalk, trailing, statements = [], [], 0
     for sentence in split_sentences(words) if sentences is None else sentences:
-        if sentence.start is None or sentence.question or not _speaker_stops_after(words, sentence, settings):
+        if sentence.start is None or sentence.question or not _speaker_stops_after(words, sentence, features, settings):
             continue
         statements += 1
         rise = final_rise_semitones(f0_hz, keep, median_hz, words, sentence, settings)
