@@ -175,6 +175,8 @@ class Transcriber:
 _MAX_TOKENS_PER_S = 12.0
 _MIN_MAX_TOKENS = 24
 _REPAIR_MIN_GAIN = 2.0  # guard penalty (about words) a shorter-window decode must save to be kept
+_REPAIR_MIN_WORD_SHARE = 0.9  # ...and the share of the first decode's words it must keep, unless that one invented text
+_INVENTED_KINDS = frozenset({guard.LOOP, guard.COMPRESSION, guard.TOO_FAST, guard.AFTER_LAST_SOUND})
 
 
 @dataclass
@@ -302,6 +304,14 @@ def _repair(decoder: _Decoder, samples: np.ndarray, words: list[Word], energy_db
             after = guard.penalty(guard.find_problems([_shifted(w, -start_s) for w in again], energy_db[a:b], piece_sound))
             # Both decodes miss or add a word here and there; only a clear gain justifies
             # trading the full-context decode for the shorter one.
-            repaired.extend(again if after <= before - _REPAIR_MIN_GAIN else inside)
+            # The penalty cannot see a word that is simply missing, so a shorter decode that
+            # writes fewer words wins only where the first one invented text (a loop, text
+            # crammed past any speaking rate, or after the last sound).
+            invented = any(
+                p.kind in _INVENTED_KINDS and p.start_s < end_s and p.end_s > start_s for p in problems
+            )
+            keeps_words = len(again) >= _REPAIR_MIN_WORD_SHARE * len(inside)
+            better = after <= before - _REPAIR_MIN_GAIN and (invented or keeps_words)
+            repaired.extend(again if better else inside)
         words = repaired
     return guard.trim_unsupported(words, energy_db, sound)
