@@ -25,7 +25,11 @@ class Liveness(str, enum.Enum):
 
 def this_process() -> dict:
     """The stamp of the running process, saved in session.json when a session starts."""
-    pid = os.getpid()
+    return process_stamp(os.getpid())
+
+
+def process_stamp(pid: int) -> dict:
+    """The stamp of process ``pid`` on this machine: enough to tell it from a later reuse of its pid."""
     return {"pid": pid, "host": socket.gethostname(), "boot_id": _boot_id(), "start_ticks": _start_ticks(pid)}
 
 

@@ -70,9 +70,9 @@ def test_reports_and_exports_are_0600_even_over_an_existing_readable_file(make_s
 
 
 def test_the_llm_judge_cache_is_private(tmp_path):
-    from mockloop.content.llm_judge import LLMItem, _write_cache
+    from mockloop.content.llm_judge import LLMItem, write_cache
 
     target = tmp_path / "cache" / "llm-judge" / "abc.json"
     item = LLMItem(id="sizes_the_load", met=True, evidence=["ten thousand sensors a second"], reason="gives numbers")
-    _write_cache(target, {"sizes_the_load": item}, "local-model", "system_design")
+    write_cache(target, {"sizes_the_load": item}, "local-model", "system_design")
     assert mode(target) == 0o600 and mode(target.parent) == 0o700 and mode(target.parent.parent) == 0o700

@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from mockloop.liveness import Liveness, liveness, this_process
+from mockloop.liveness import Liveness, liveness, process_stamp, this_process
 from mockloop.review.index import SessionIndex, SessionIndexError
 from mockloop.sessions import MANIFEST, AnswerRecord, SessionStore
 
@@ -46,9 +46,7 @@ def finished_process() -> dict:
 def running_process():
     """A real process that keeps running until the test ends, and its stamp."""
     child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
-    from mockloop.liveness import _start_ticks
-
-    stamp = {**this_process(), "pid": child.pid, "start_ticks": _start_ticks(child.pid)}
+    stamp = process_stamp(child.pid)
     yield child, stamp
     child.kill()
     child.wait()

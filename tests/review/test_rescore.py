@@ -86,13 +86,13 @@ def test_rescore_refuses_a_session_that_is_being_recorded(cli, store, unscored_s
     import subprocess
     import sys
 
-    from mockloop.liveness import _start_ticks, this_process
+    from mockloop.liveness import process_stamp
 
     child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
     try:
         session = unscored_session(seconds=3.0)
         session.record.status = "started"
-        session.record.process = {**this_process(), "pid": child.pid, "start_ticks": _start_ticks(child.pid)}
+        session.record.process = process_stamp(child.pid)
         session.save()
         before = hashes(session.folder)
         code, _, err = cli("rescore", session.id, "--sessions-dir", store.root)

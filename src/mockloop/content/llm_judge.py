@@ -184,7 +184,7 @@ def _read_cache(path: Path, ids: list[str]) -> Optional[tuple[dict[str, LLMItem]
         return None
 
 
-def _write_cache(path: Path, items: dict[str, LLMItem], model: str, kind: str) -> None:
+def write_cache(path: Path, items: dict[str, LLMItem], model: str, kind: str) -> None:
     from mockloop.privacy import private_dir, write_private_text
 
     private_dir(path.parent)  # the cache holds verdicts on the candidate's answers: 0700 / 0600
@@ -225,7 +225,7 @@ def run(doc: Doc, rubric: Rubric, options: LLMOptions, cache_dir: Optional[Path]
         return LLMOutcome(items=None, note=f"LLM judge unavailable ({error}); showing the rule-based result.")
     if cache_path is not None:
         try:
-            _write_cache(cache_path, items, options.model, rubric.kind)
+            write_cache(cache_path, items, options.model, rubric.kind)
         except OSError:
             pass  # a cache that cannot be written only costs a repeat request
     return LLMOutcome(items=items, missing=missing)
