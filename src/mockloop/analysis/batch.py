@@ -113,7 +113,9 @@ def analyze_folder(
     """
     jobs = max(1, min(jobs, len(files)))
     cpu_threads = max(1, (os.cpu_count() or 1) // jobs)
-    context = multiprocessing.get_context()
+    # Spawned, not forked: the parent may already hold a loaded model (checked before the workers
+    # start) and CTranslate2's threads; a forked child then deadlocks loading its own model.
+    context = multiprocessing.get_context("spawn")
     stop = context.Event()
     before = {child.pid for child in multiprocessing.active_children()}
     pool = ProcessPoolExecutor(
