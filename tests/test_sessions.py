@@ -123,7 +123,7 @@ def test_an_unwritable_sessions_folder_is_a_clear_error(tmp_path):
 
 def test_a_file_where_the_folder_should_be_is_a_clear_error(tmp_path):
     (tmp_path / "sessions").write_text("not a folder")
-    with pytest.raises(SessionStorageError, match=r"sessions is not a folder, so sessions cannot be kept in .*--sessions-dir"):
+    with pytest.raises(SessionStorageError, match=r"sessions is a file, not a folder\. Choose another folder with --sessions-dir"):
         SessionStore(tmp_path / "sessions").create(prompt=PROMPT, settings={})
 
 

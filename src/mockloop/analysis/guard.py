@@ -274,7 +274,9 @@ def trim_unsupported(words: list[Word], energy_db: np.ndarray, sound: np.ndarray
     """
     sound = sound_mask(energy_db) if sound is None else sound
     last = last_sound_s(sound)
-    kept = [w for w in words if w.start is None or (last is not None and w.start <= last + _AFTER_LAST_SOUND_S)]
+    if last is None:  # this mask found no sound (e.g. clipped speech with a raised floor): it cannot judge
+        last = float("inf")
+    kept = [w for w in words if w.start is None or w.start <= last + _AFTER_LAST_SOUND_S]
     timed_index = [i for i, w in enumerate(kept) if w.start is not None and w.end is not None]
     timed = [kept[i] for i in timed_index]
     drop: set[int] = set()
