@@ -241,3 +241,14 @@ def runs(mask: np.ndarray) -> list[tuple[int, int]]:
     padded = np.concatenate(([False], mask.astype(bool), [False]))
     changes = np.flatnonzero(padded[1:] != padded[:-1])
     return list(zip(changes[::2].tolist(), changes[1::2].tolist()))
+
+
+def bridged_runs(mask: np.ndarray, max_gap_frames: int) -> list[tuple[int, int]]:
+    """Like `runs`, with runs separated by at most ``max_gap_frames`` False frames joined into one."""
+    merged: list[list[int]] = []
+    for start, end in runs(mask):
+        if merged and start - merged[-1][1] <= max_gap_frames:
+            merged[-1][1] = end
+        else:
+            merged.append([start, end])
+    return [(a, b) for a, b in merged]

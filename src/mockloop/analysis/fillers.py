@@ -19,7 +19,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from mockloop.analysis.acoustics import FrameFeatures, runs
+from mockloop.analysis.acoustics import FrameFeatures, bridged_runs
 from mockloop.analysis.frames import HOP_S
 from mockloop.config import FilledPauseSettings, PauseSettings
 from mockloop.models import Filler, Word
@@ -101,13 +101,7 @@ def _islands(features: FrameFeatures, pauses: PauseSettings, s: FilledPauseSetti
     """Stretches of sound separated by silence, short gaps bridged."""
     sound = sound_mask(features, pauses)
     join = int(round(s.sound_join_gap_s / HOP_S))
-    merged: list[list[int]] = []
-    for start, end in runs(sound):
-        if merged and start - merged[-1][1] <= join:
-            merged[-1][1] = end
-        else:
-            merged.append([start, end])
-    return [_Island(a, b) for a, b in merged if (b - a) * HOP_S >= s.min_sound_s]
+    return [_Island(a, b) for a, b in bridged_runs(sound, join) if (b - a) * HOP_S >= s.min_sound_s]
 
 
 def _nuclei(island: _Island, features: FrameFeatures, s: FilledPauseSettings) -> list[tuple[int, int]]:

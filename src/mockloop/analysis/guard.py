@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mockloop.analysis.acoustics import levels, runs
+from mockloop.analysis.acoustics import bridged_runs, levels, runs
 from mockloop.analysis.frames import HOP_S, WINDOW_SAMPLES, speech_stands_out, speech_threshold_db
 from mockloop.analysis.frames import HOP_SAMPLES as HOP
 from mockloop.models import Word
@@ -240,13 +240,7 @@ def _too_fast(words: list[Word], audible: np.ndarray) -> list[Problem]:
 def speech_stretches(sound: np.ndarray) -> list[tuple[float, float]]:
     """Stretches of sound in seconds, runs closer than a short gap joined."""
     bridge = int(round(_ISLAND_BRIDGE_S / HOP_S))
-    merged: list[list[int]] = []
-    for start, end in runs(sound):
-        if merged and start - merged[-1][1] <= bridge:
-            merged[-1][1] = end
-        else:
-            merged.append([start, end])
-    return [(a * HOP_S, b * HOP_S) for a, b in merged]
+    return [(a * HOP_S, b * HOP_S) for a, b in bridged_runs(sound, bridge)]
 
 
 def _uncovered(words: list[Word], sound: np.ndarray) -> list[Problem]:
