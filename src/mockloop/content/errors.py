@@ -27,3 +27,7 @@ class PromptBankError(MockloopError):
 
 class UnknownJudgeError(MockloopError):
     """The --judge value is not a known judge."""
+
+
+class ModelAnswerError(MockloopError):
+    """A model answer file is missing or does not validate against the prompt bank."""
