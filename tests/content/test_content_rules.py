@@ -1,5 +1,7 @@
 """The rule-based judge, one behaviour per test, on realistic spoken answers."""
 
+import pytest
+
 from content_helpers import text_transcript, timed_transcript
 
 from mockloop.content import judge_content
@@ -70,6 +72,19 @@ def test_passive_should_have_retries_is_not_a_failure_plan():
 
 def test_a_failure_with_its_recovery_is_a_failure_plan():
     text = "If the regional gateway goes down, the devices buffer locally for an hour and we replay the backlog."
+    assert verdicts(text, "system_design")["plans_failures"].met
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "If the update fails its self test on a camera, that camera rolls back to the previous model.",
+        "When the canary failed, the deploy rolled back on its own within two minutes.",
+        "If the primary store is unreachable for a few seconds, ranking then falls back to default values.",
+        "When the primary region went down, traffic fell back to the standby region.",
+    ],
+)
+def test_an_inflected_recovery_verb_completes_a_failure_plan(text):
     assert verdicts(text, "system_design")["plans_failures"].met
 
 
