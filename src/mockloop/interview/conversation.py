@@ -1,0 +1,299 @@
+"""The mechanics of a conversation: hearing a question to the interviewer, the end of a turn, echo.
+
+An interviewer answers a clarifying question only when it was put to them: the candidate asks and
+then stops to wait. A rhetorical question ("What happens when half of the uploads fail? Devices
+buffer locally...") is answered by the candidate straight away. Whisper often drops the "?", so a
+sentence counts as a question from its wording (a wh-word or an inverted auxiliary at the start of
+the clause, a request such as "can I ask"), and as put to the interviewer from the wait after it,
+which may be shorter when the wording addresses the listener ("do you", "do we know").
+
+Everything here works on plain words with times (``mockloop.models.Word``), so the same functions
+serve the live loop, a recorded answer file and the eval.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Iterable, Optional, Sequence
+
+from mockloop.content.facts import fact_for_question, normalise
+
+SPEAKERS = ("interviewer", "candidate")
+# What a turn is; "answer" is the candidate speaking, the rest are the interviewer's kinds.
+TURN_KINDS = ("prompt", "answer", "clarification", "neutral", "follow_up", "time_cue", "closing")
+
+# A pause this long inside a sentence-less stretch of words ends a sentence (Whisper drops stops).
+SENTENCE_GAP_S = 0.7
+# The wait after a question that hands the turn to the interviewer, with and without wording
+# that addresses the listener. Rhetorical questions are answered within about half a second.
+WAIT_S = 1.5
+ADDRESSED_WAIT_S = 1.0
+# The quiet after a closing phrase ("that's my design") that ends the answer.
+CLOSING_WAIT_S = 1.2
+# Our own playback is heard this long after it stops (device latency and room echo).
+ECHO_TAIL_S = 0.35
+
+WH_WORDS = frozenset("what who whom whose how when where which why".split())
+AUXILIARIES = frozenset(
+    "is are was were do does did can could should would will shall may might have has am "
+    "isnt arent dont doesnt didnt cant couldnt shouldnt wont".split()
+)
+# Subjects an inverted auxiliary is followed by in a question ("are we", "is the data").
+SUBJECTS = frozenset("i we you they it there this that these those the a an our your users each any".split())
+# Words a question clause may start after ("so, before I start, can I ask ...").
+LEAD_INS = frozenset("so and but okay ok right well um uh and also then first quick question just".split())
+REQUESTS = (
+    "can i ask", "could i ask", "may i ask", "i want to ask", "id like to ask", "i would like to ask",
+    "i wanted to ask", "i was wondering", "i wonder", "do we know", "do you know", "can you tell me",
+    "could you tell me", "is it ok if i assume", "should i assume", "can i assume", "am i right that",
+)
+# Wording that puts the question to the listener.
+ADDRESSEE = ("you", "can i ask", "could i ask", "may i ask", "do we know", "should i assume", "can i assume", "are we", "do we", "is there", "are there", "the interviewer")
+CLOSINGS = (
+    "thats my design", "that is my design", "ill stop there", "i will stop there", "that is it", "thats it",
+    "thats all", "that is all", "thats my answer", "that is my answer", "happy to go deeper", "ill pause there",
+    "i will pause there", "thats where id stop", "thats the design", "that covers it",
+)
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One turn of the conversation, in seconds from the start of the answer's recording."""
+
+    speaker: str  # "interviewer" | "candidate"
+    kind: str  # one of TURN_KINDS
+    start: float
+    end: float
+    text: str
+    fact: Optional[str] = None  # the fact an interviewer's clarification gave
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["start"], data["end"] = round(self.start, 3), round(self.end, 3)
+        return data
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    start: float
+    end: float
+    first_word: int  # index into the words it was cut from
+    last_word: int
+
+
+@dataclass(frozen=True)
+class DetectedQuestion:
+    """A sentence of the candidate's that is worded as a question, and whether it was put to us."""
+
+    text: str
+    start: float
+    end: float
+    wait_s: Optional[float]  # quiet after it (to the next word, or to "now"); None while unknown
+    addressed: bool  # put to the interviewer: they should answer
+    fact: Optional[str] = None  # the fact it reaches on the prompt's sheet
+
+
+@dataclass(frozen=True)
+class TurnEnd:
+    reason: str  # "question" | "closing" (Enter, time limit and silence come from the recorder)
+    at: float  # when the candidate's last word ended
+    question: Optional[DetectedQuestion] = None
+
+
+@dataclass(frozen=True)
+class ClarifyingAsk:
+    fact: str
+    start: float
+    quote: str
+
+
+@dataclass(frozen=True)
+class ClarifyingGrade:
+    """``content.clarifying``: what the candidate asked and which critical facts they never did."""
+
+    asked: tuple[ClarifyingAsk, ...] = ()
+    missed_critical: tuple[str, ...] = ()
+    first_question_s: Optional[float] = None
+    first_design_s: Optional[float] = None
+    scoped_before_design: Optional[bool] = None  # None when there was no design statement
+    missed_answers: dict = field(default_factory=dict)  # critical id -> what the interviewer knew
+
+    def to_dict(self) -> dict:
+        return {
+            "asked": [{"fact": a.fact, "start": round(a.start, 3), "quote": a.quote} for a in self.asked],
+            "missed_critical": list(self.missed_critical),
+            "first_question_s": None if self.first_question_s is None else round(self.first_question_s, 3),
+            "first_design_s": None if self.first_design_s is None else round(self.first_design_s, 3),
+            "scoped_before_design": self.scoped_before_design,
+        }
+
+
+# --- sentences and questions --------------------------------------------------------------------
+
+
+def sentences(words: Sequence) -> list[Sentence]:
+    """Cut timed words into sentences at end punctuation and at pauses of SENTENCE_GAP_S."""
+    out: list[Sentence] = []
+    first = 0
+    for index, word in enumerate(words):
+        last = index == len(words) - 1
+        ends = word.text.rstrip().endswith((".", "?", "!"))
+        gap = None if last else _gap(word, words[index + 1])
+        if last or ends or (gap is not None and gap >= SENTENCE_GAP_S):
+            chunk = words[first : index + 1]
+            out.append(Sentence(" ".join(w.text.strip() for w in chunk), _t(chunk[0].start), _t(word.end), first, index))
+            first = index + 1
+    return out
+
+
+def is_question_wording(text: str) -> bool:
+    """True when a sentence is worded as a question, with or without its "?"."""
+    if text.rstrip().endswith("?"):
+        return True
+    words = normalise(text).split()
+    if not words:
+        return False
+    joined = " ".join(words)
+    if any(re.search(rf"\b{re.escape(r)}\b", joined) for r in REQUESTS):
+        return True
+    # The clause may start after a lead-in ("so", "okay", "before I start,"): look at the first
+    # few clause starts, split at commas in the original text.
+    for clause in [normalise(part).split() for part in re.split(r"[,;:]", text)][:3]:
+        while clause and clause[0] in LEAD_INS:
+            clause = clause[1:]
+        if len(clause) >= 2 and _question_start(clause):
+            return True
+    return False
+
+
+def _question_start(words: list[str]) -> bool:
+    head, after = words[0], words[1]
+    if head in WH_WORDS:
+        # "how many", "what is", "who owns"... but not "what I would do is" (a relative clause).
+        return after not in ("i", "we") or (len(words) > 2 and words[2] in AUXILIARIES)
+    return head in AUXILIARIES and (after in SUBJECTS or after.endswith("s"))
+
+
+def addresses_listener(text: str) -> bool:
+    joined = " " + normalise(text) + " "
+    return any(f" {cue} " in joined for cue in ADDRESSEE)
+
+
+def find_questions(words: Sequence, now_s: Optional[float] = None, prompt=None) -> list[DetectedQuestion]:
+    """Every question-worded sentence, with whether it was put to the interviewer.
+
+    ``now_s``: how far the audio has been heard (live); the last sentence's wait runs to it. Without
+    it (a whole file) the last sentence's wait is unknown and it is not counted as addressed.
+    """
+    out = []
+    cut = sentences(words)
+    for index, sentence in enumerate(cut):
+        if not is_question_wording(sentence.text):
+            continue
+        if index + 1 < len(cut):
+            wait = cut[index + 1].start - sentence.end
+        elif now_s is not None:
+            wait = now_s - sentence.end
+        else:
+            wait = None
+        needed = ADDRESSED_WAIT_S if addresses_listener(sentence.text) else WAIT_S
+        fact = fact_for_question(prompt, sentence.text) if prompt is not None else None
+        out.append(
+            DetectedQuestion(
+                sentence.text, sentence.start, sentence.end, None if wait is None else round(wait, 3),
+                wait is not None and wait >= needed, fact.id if fact else None,
+            )
+        )
+    return out
+
+
+def question_mark_baseline(words: Sequence) -> list[Sentence]:
+    """The plain baseline the eval prints beside the detector: sentences that end with "?"."""
+    return [s for s in sentences(words) if s.text.rstrip().endswith("?")]
+
+
+# --- the end of a turn --------------------------------------------------------------------------
+
+
+def turn_end(words: Sequence, now_s: float, prompt=None, answered: Iterable[float] = ()) -> Optional[TurnEnd]:
+    """Whether the candidate has handed the turn over by ``now_s``; None while it is theirs.
+
+    A question put to the interviewer that has not been answered yet (its start is not in
+    ``answered``) hands over for a reply; a closing phrase followed by quiet ends the answer.
+    """
+    if not words:
+        return None
+    done = {round(s, 3) for s in answered}
+    cut = sentences(words)
+    last = cut[-1]
+    quiet = now_s - last.end
+    for question in find_questions(words, now_s, prompt):
+        if question.addressed and round(question.start, 3) not in done and question.end == last.end:
+            return TurnEnd("question", last.end, question)
+    if quiet >= CLOSING_WAIT_S and is_closing(last.text):
+        return TurnEnd("closing", last.end)
+    return None
+
+
+def is_closing(text: str) -> bool:
+    joined = " " + normalise(text) + " "
+    return any(f" {phrase} " in joined for phrase in CLOSINGS)
+
+
+# --- echo ---------------------------------------------------------------------------------------
+
+
+def drop_echo(words: Sequence, spans: Sequence[tuple[float, float]], spoken: Sequence[str] = (), tail_s: float = ECHO_TAIL_S):
+    """The candidate's words without our own voice coming back through the microphone.
+
+    ``spans``: (start, end) of our playback in the recording's time; ``spoken``: what we said. A
+    word is echo when it sits inside a span (plus the tail) or, just after one, repeats the end of
+    our own text. Returns ``(kept, dropped)``.
+    """
+    ours = {normalise(w) for text in spoken for w in text.split()} - {""}
+    kept, dropped = [], []
+    for word in words:
+        start, end = _t(word.start), _t(word.end)
+        mid = (start + end) / 2
+        inside = any(a <= mid <= b + tail_s for a, b in spans)
+        near = any(b + tail_s < mid <= b + 2 * tail_s for _, b in spans)
+        if inside or (near and normalise(word.text) in ours):
+            dropped.append(word)
+        else:
+            kept.append(word)
+    return kept, dropped
+
+
+# --- grading the asking -------------------------------------------------------------------------
+
+
+def grade_clarifying(questions: Sequence[DetectedQuestion], prompt, first_design_s: Optional[float] = None) -> ClarifyingGrade:
+    """Which facts the candidate's questions reached, which critical facts were never asked for,
+    and whether the first question came before the first design statement."""
+    asked, reached = [], set()
+    for question in questions:
+        if question.fact and question.fact not in reached:
+            reached.add(question.fact)
+            asked.append(ClarifyingAsk(question.fact, question.start, question.text))
+    facts = tuple(getattr(prompt, "facts", ()) or ())
+    missed = tuple(f.id for f in facts if f.critical and f.id not in reached)
+    first_q = min((a.start for a in asked), default=None)
+    scoped = None
+    if first_design_s is not None:
+        scoped = first_q is not None and first_q < first_design_s
+    return ClarifyingGrade(
+        tuple(asked), missed, first_q, first_design_s, scoped,
+        {f.id: f.answer for f in facts if f.id in missed},
+    )
+
+
+def _gap(word, following) -> Optional[float]:
+    if word.end is None or following.start is None:
+        return None
+    return following.start - word.end
+
+
+def _t(value) -> float:
+    return float(value) if value is not None else 0.0
