@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
+from mockloop.content.probes import FollowUp
 from mockloop.errors import InputError, ModelError
 from mockloop.interview.loop import (
     AnswerAnalyzer,
@@ -84,7 +85,20 @@ class MeasuringAnalyzer:
 
 def probe_the_gaps(prompt, content, n):
     """Asks about every unmet rubric item, like the content module's chooser."""
-    return [f"How would you handle {v.id.replace('_', ' ')}?" for v in content.rubric if not v.met][:n]
+    return [
+        FollowUp(items=(v.id,), text=f"How would you handle {v.id.replace('_', ' ')}?", probe="")
+        for v in content.rubric if not v.met
+    ][:n]
+
+
+class RecordingView(InterviewView):
+    """Keeps the warnings the loop shows."""
+
+    def __init__(self):
+        self.warnings: list[str] = []
+
+    def warning(self, message: str) -> None:
+        self.warnings.append(message)
 
 
 def write_answer(path: Path, seconds: float, rate: int = 16000) -> Path:
@@ -121,19 +135,50 @@ def test_a_silent_interview_saves_the_answer_its_analysis_and_a_scorecard(tmp_pa
 
 
 def test_the_probing_style_asks_follow_ups_on_the_gaps_and_records_each_separately(tmp_path):
-    main, follow_up = write_answer(tmp_path / "main.wav", 3.0), write_answer(tmp_path / "probe.wav", 1.0)
+    files = [write_answer(tmp_path / f"answer{n}.wav", seconds) for n, seconds in enumerate((3.0, 1.0, 2.0))]
     analyzer = MeasuringAnalyzer([{"clarifies_requirements"}, {"sizes_the_load"}, {"plans_failures"}])
-    settings = InterviewSettings(style="probing", max_probes=2, speak=False, answer_audio=(main, follow_up), answer_speed=0)
+    settings = InterviewSettings(style="probing", max_probes=2, speak=False, answer_audio=tuple(files), answer_speed=0)
     _, session = run(tmp_path, settings, analyzer=analyzer, probe_chooser=probe_the_gaps)
 
     answers = session.record.answers
     assert [a.role for a in answers] == ["main", "probe", "probe"]
     assert [a.question for a in answers[1:]] == ["How would you handle sizes the load?", "How would you handle plans failures?"]
-    assert [a.duration_s for a in answers] == [3.0, 1.0, 1.0]  # the last file serves every later answer
+    assert [a.asks for a in answers] == [None, ["sizes_the_load"], ["plans_failures"]]
+    assert [a.duration_s for a in answers] == [3.0, 1.0, 2.0]
     assert [p.name for p in analyzer.calls] == ["answer-1.wav", "answer-2.wav", "answer-3.wav"]
-    # delivery weighted by length: (80*3 + 60*1 + 40*1) / 5; content: 3 of 4 items met across answers
-    assert session.record.overall["delivery_score"] == 68
+    # each follow-up is judged on the one item it asked about, and met it
+    assert [a.content_score for a in answers] == [25, 100, 100]
+    # delivery weighted by length: (80*3 + 60*1 + 40*2) / 6; content: 3 of 4 items met across answers
+    assert session.record.overall["delivery_score"] == 63
     assert session.record.overall["content_score"] == 75
+
+
+def test_a_follow_up_without_its_own_answer_file_is_skipped_not_answered_by_another(tmp_path):
+    main, follow_up = write_answer(tmp_path / "main.wav", 3.0), write_answer(tmp_path / "probe.wav", 1.0)
+    analyzer = MeasuringAnalyzer([{"clarifies_requirements"}, {"sizes_the_load"}])
+    settings = InterviewSettings(style="probing", max_probes=2, speak=False, answer_audio=(main, follow_up), answer_speed=0)
+    view = RecordingView()
+    _, session = run(tmp_path, settings, analyzer=analyzer, probe_chooser=probe_the_gaps, view=view)
+
+    assert [a.role for a in session.record.answers] == ["main", "probe"]
+    assert [p.name for p in analyzer.calls] == ["answer-1.wav", "answer-2.wav"]
+    [skipped] = session.record.skipped
+    assert skipped["question"] == "How would you handle plans failures?" and skipped["asks"] == ["plans_failures"]
+    assert "answer file" in skipped["reason"]
+    saved = json.loads((session.folder / "session.json").read_text())
+    assert saved["skipped"] == [skipped] and len(saved["answers"]) == 2
+    assert any("skipped" in warning for warning in view.warnings)
+
+
+def test_a_follow_up_answer_that_misses_its_item_does_not_lower_the_main_score(tmp_path):
+    files = [write_answer(tmp_path / f"answer{n}.wav", 2.0) for n in range(2)]
+    analyzer = MeasuringAnalyzer([{"clarifies_requirements", "plans_failures"}, set()])
+    settings = InterviewSettings(style="probing", max_probes=1, speak=False, answer_audio=tuple(files), answer_speed=0)
+    _, session = run(tmp_path, settings, analyzer=analyzer, probe_chooser=probe_the_gaps)
+
+    main, probe = session.record.answers
+    assert main.content_score == 50 and probe.content_score == 0
+    assert session.record.overall["content_score"] == 50
 
 
 def test_the_time_limit_cuts_a_long_answer(tmp_path):
@@ -298,8 +343,8 @@ def test_without_a_speech_engine_the_interview_goes_on_in_text_with_one_warning(
         def warning(self, message):
             warnings.append(message)
 
-    answer = write_answer(tmp_path / "answer.wav", 0.5)
-    settings = InterviewSettings(style="probing", max_probes=1, speak=True, answer_audio=(answer,), answer_speed=0)
+    answers = (write_answer(tmp_path / "answer.wav", 0.5), write_answer(tmp_path / "follow-up.wav", 0.5))
+    settings = InterviewSettings(style="probing", max_probes=1, speak=True, answer_audio=answers, answer_speed=0)
     interview = Interview(
         PROMPT, settings, SessionStore(tmp_path / "sessions"), view=Collecting(),
         analyzer=MeasuringAnalyzer([set(), set()]), speaker=Speaker(driver="no_such_driver"), probe_chooser=probe_the_gaps,

@@ -198,6 +198,7 @@ ANSWER_SHAPE = obj(
         "question_audio": optional(file_name), "started_at": optional(timestamp), "duration_s": SECONDS,
         "samplerate": optional(integer(1, 1_000_000)), "stop_reason": optional(text), "source": optional(text),
         "analysis": optional(file_name), "delivery_score": SCORE, "content_score": SCORE, "error": optional(text),
+        "asks": optional(list_of(text)),
     },
     required=("index", "role", "question", "audio"),
 )
@@ -212,6 +213,7 @@ SESSION_SHAPE = obj(
         "overall": obj({"delivery_score": SCORE, "content_score": SCORE, "duration_s": SECONDS}),
         "scorecard": optional(file_name), "error": optional(text), "process": optional(PROCESS_SHAPE),
         "recovered_at": optional(timestamp), "rescored_at": optional(timestamp),
+        "skipped": optional(list_of(obj({"question": text, "asks": list_of(text), "reason": text}, required=("question", "reason")))),
     },
     required=("id", "created_at", "prompt", "answers"),
 )

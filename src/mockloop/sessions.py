@@ -163,6 +163,7 @@ class AnswerRecord:
     delivery_score: Optional[int] = None
     content_score: Optional[int] = None
     error: Optional[str] = None
+    asks: Optional[list[str]] = None  # a follow-up's rubric items: its answer is judged on these only
 
 
 @dataclass
@@ -183,6 +184,8 @@ class SessionRecord:
     process: Optional[dict] = None  # pid, host, boot_id, start_ticks of the recording process
     recovered_at: Optional[str] = None  # set when a crashed session was marked interrupted
     rescored_at: Optional[str] = None
+    # Follow-ups chosen but not asked: {"question", "asks", "reason"} (no answer file for them).
+    skipped: list[dict] = field(default_factory=list)
     schema: str = SESSION_SCHEMA
 
     def to_dict(self) -> dict:

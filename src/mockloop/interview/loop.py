@@ -72,8 +72,9 @@ class InterviewSettings:
     """How the interview runs; echoed into session.json so a session can be reproduced.
 
     ``silence_stop_s``: None picks the default for the prompt's kind; 0 turns it off.
-    ``answer_audio``: recordings that stand in for the microphone, one per answer in order
-    (the last one is reused when there are more answers than files).
+    ``answer_audio``: recordings that stand in for the microphone, one per answer in order; a
+    follow-up with no file of its own is skipped (and recorded as skipped), never answered by
+    another answer's recording.
     ``interactive``: a person is at a terminal, so Enter can end an answer.
     """
 
@@ -222,6 +223,11 @@ class Interview:
         self._load_analyzer_in_background()
         if self.settings.answer_audio:
             self._answer_files = self._open_answer_files()
+            if self.settings.style == "probing" and len(self._answer_files) < 1 + self.settings.max_probes:
+                self.view.warning(
+                    f"{len(self._answer_files)} answer file(s) for up to {1 + self.settings.max_probes} answers: "
+                    "a follow-up without a file of its own is skipped."
+                )
         else:
             self._microphone = self._open_microphone()
         if self.settings.speak:
@@ -237,9 +243,13 @@ class Interview:
             limit_s = self.settings.time_limit_s or _prompt_limit(self.prompt)
             main = self._ask_and_record(1, "main", self.prompt.text, limit_s, getattr(self.prompt, "phases", None) or [])
             if main is not None and self.settings.style == "probing":
-                probes = self._choose_probes(main)
-                for index, probe in enumerate(probes, start=2):
-                    self._ask_and_record(index, "probe", probe, min(PROBE_TIME_LIMIT_S, limit_s), [])
+                index = 2
+                for follow_up in self._choose_probes(main):
+                    if self._answer_files and index > len(self._answer_files):
+                        self._skip(follow_up, f"no answer file for it (answer {index} needs its own --answer-audio file)")
+                        continue
+                    self._ask_and_record(index, "probe", follow_up.text, min(PROBE_TIME_LIMIT_S, limit_s), [], follow_up)
+                    index += 1
             self._finish()
         except KeyboardInterrupt:
             self._close("interrupted")
@@ -254,9 +264,14 @@ class Interview:
             raise
         return self.session
 
-    def _ask_and_record(self, index: int, role: str, question: str, limit_s: float, phases: list):
-        """Speak the question, record the answer, analyse it; returns the Analysis or None."""
+    def _ask_and_record(self, index: int, role: str, question: str, limit_s: float, phases: list, follow_up=None):
+        """Speak the question, record the answer, analyse it; returns the Analysis or None.
+
+        A follow-up's answer is judged on the rubric items it asked about (``follow_up.items``).
+        """
         record = AnswerRecord(index=index, role=role, question=question, audio=self.session.answer_audio(index).name)
+        if follow_up is not None:
+            record.asks = list(follow_up.items)
         self.session.record.answers.append(record)
         self.view.question_asked(index, role, question)
         if self.settings.speak:
@@ -267,7 +282,13 @@ class Interview:
         result = self._record(index, record, limit_s, phases)
         if result.error is not None:
             raise result.error
-        return self._analyze(index, record)
+        return self._analyze(index, record, follow_up)
+
+    def _skip(self, follow_up, reason: str) -> None:
+        """A follow-up that cannot be answered: not asked, and said so in session.json."""
+        self.session.record.skipped.append({"question": follow_up.text, "asks": list(follow_up.items), "reason": reason})
+        self.session.save()
+        self.view.warning(f"Follow-up skipped: {reason}.")
 
     def _record(self, index: int, record: AnswerRecord, limit_s: float, phases: list) -> RecordingResult:
         source = self._source_for(index)
@@ -328,10 +349,10 @@ class Interview:
         return [FileSource(path, speed=self.settings.answer_speed) for path in self.settings.answer_audio]
 
     def _source_for(self, index: int):
-        """The microphone, or the answer file for answer ``index`` (the last file is reused)."""
+        """The microphone, or the answer file for answer ``index`` (run() never asks past the last)."""
         if self._microphone is not None:
             return self._microphone
-        return self._answer_files[min(index, len(self._answer_files)) - 1]
+        return self._answer_files[index - 1]
 
     def _prepare_speaker(self) -> None:
         from mockloop.audio_io.voice import Speaker, TTSUnavailable
@@ -384,7 +405,7 @@ class Interview:
 
         return LiveStream(recorder.blocks(), recorder.samplerate, make_streamer, self._analyzer_ready)
 
-    def _analyze(self, index: int, record: AnswerRecord):
+    def _analyze(self, index: int, record: AnswerRecord, follow_up=None):
         self.view.analyzing(index)
         self._analyzer_ready.wait()
         try:
@@ -412,6 +433,8 @@ class Interview:
             self.session.save()
             self.view.warning(f"Answer {index} was not analysed: {exc}")
             return None
+        if follow_up is not None:
+            _judge_as_follow_up(analysis, follow_up, self.prompt)
         self.analyses[index] = analysis
         record.analysis = self.session.write_json(self.session.answer_analysis(index).name, _analysis_json(analysis)).name
         record.delivery_score = analysis.scorecard.delivery_score
@@ -420,21 +443,21 @@ class Interview:
         self.view.analysis_ready(index, analysis)
         return analysis
 
-    def _choose_probes(self, analysis) -> list[str]:
-        chooser = self._probe_chooser
-        if chooser is None:
-            try:
-                from mockloop.content import probes_for as chooser
-            except ImportError:
-                self.view.warning("No follow-up questions are available in this version; ending after the main answer.")
-                return []
-        return list(chooser(self.prompt, analysis.content, n=self.settings.max_probes))[: self.settings.max_probes]
+    def _choose_probes(self, analysis) -> list:
+        """The follow-ups (``mockloop.content.probes.FollowUp``) for the main answer's gaps."""
+        from mockloop.content.probes import FollowUp, follow_ups
+
+        n = self.settings.max_probes
+        if self._probe_chooser is None:
+            return follow_ups(self.prompt, analysis.content, analysis.transcript, n=n)[:n]
+        chosen = list(self._probe_chooser(self.prompt, analysis.content, n))[:n]
+        return [c if isinstance(c, FollowUp) else FollowUp(items=(), text=str(c), probe=str(c)) for c in chosen]
 
     # --- the end -----------------------------------------------------------------------------
 
     def _finish(self) -> None:
         record = self.session.record
-        record.overall = overall_scores(record.answers, self.analyses)
+        record.overall = overall_scores(record.answers, self.analyses, self.prompt)
         record.scorecard = self.session.write_text(SCORECARD, scorecard_markdown(self.session, self.analyses)).name
         summary = spoken_summary(record.overall, self.analyses)
         self._close("complete")
@@ -454,23 +477,23 @@ class Interview:
 # --- scores and words for the end of the interview -----------------------------------------
 
 
-def overall_scores(answers: list[AnswerRecord], analyses: dict[int, Any]) -> dict:
+def overall_scores(answers: list[AnswerRecord], analyses: dict[int, Any], prompt=None) -> dict:
     """Session scores from the answers' scores.
 
     Delivery: the answers' delivery scores weighted by how long each answer ran. Content: the
-    main answer's score; with follow-ups, the share of the rubric met in the main answer or in
-    any follow-up (a probe exists to give the candidate a second chance at a gap).
+    main answer's score, with the credit its follow-ups earned on the items they asked about
+    (``mockloop.content.probes.session_content_score``): a follow-up can add, never take away.
     """
+    from mockloop.content.probes import session_content_score
+
     weighted = [(a.delivery_score, a.duration_s or 0.0) for a in answers if a.delivery_score is not None]
     total_s = sum(seconds for _, seconds in weighted)
     delivery = round(sum(score * seconds for score, seconds in weighted) / total_s) if total_s else None
 
-    content = analyses[1].content.score if 1 in analyses else None
-    if 1 in analyses and len(analyses) > 1:
-        items = [verdict.id for verdict in analyses[1].content.rubric]
-        met = {v.id for analysis in analyses.values() for v in analysis.content.rubric if v.met}
-        if items:
-            content = round(100 * len(met & set(items)) / len(items))
+    content = None
+    if 1 in analyses:
+        answered = [(a.asks or (), analyses[a.index].content) for a in answers if a.role == "probe" and a.index in analyses]
+        content = session_content_score(prompt, analyses[1].content, answered)
     return {
         "delivery_score": delivery,
         "content_score": content,
@@ -540,6 +563,20 @@ def scorecard_markdown(session: Session, analyses: dict[int, Any]) -> str:
         lines += [f"- Tip: {tip}" for tip in analysis.scorecard.tips]
         lines += ["", "Transcript:", "", "> " + (analysis.transcript.text or "(no speech)")]
     return "\n".join(lines) + "\n"
+
+
+def _judge_as_follow_up(analysis, follow_up, prompt) -> None:
+    """Re-judge a follow-up answer's content on what the follow-up asked (in place)."""
+    from mockloop.content.probes import judge_follow_up
+
+    if not follow_up.items:
+        return  # a chooser that did not say what it asks: the whole rubric stands
+    whole = analysis.content
+    analysis.content = judge_follow_up(whole, follow_up, prompt)
+    other_tips = [tip for tip in analysis.scorecard.tips if tip not in whole.tips]
+    analysis.scorecard = dataclasses.replace(
+        analysis.scorecard, content_score=analysis.content.score, tips=analysis.content.tips + other_tips
+    )
 
 
 def _analysis_json(analysis) -> dict:

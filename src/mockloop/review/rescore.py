@@ -141,7 +141,7 @@ def _update_overall(session: Session, analyses: dict[int, Any]) -> None:
 
     record = session.record
     old_content = record.overall.get("content_score")
-    overall = overall_scores(record.answers, analyses)
+    overall = overall_scores(record.answers, analyses, prompt_for(record.prompt))
     if 1 not in analyses:
         overall["content_score"] = old_content  # the main answer was not rescored: its verdict stands
     record.overall = overall
