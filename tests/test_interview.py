@@ -354,3 +354,26 @@ def test_without_a_speech_engine_the_interview_goes_on_in_text_with_one_warning(
     assert session.record.status == "complete" and len(session.record.answers) == 2
     assert [a.question_audio for a in session.record.answers] == [None, None]
     assert len(warnings) == 1 and "No text-to-speech engine" in warnings[0]
+
+
+def test_a_style_that_cuts_in_says_it_during_the_main_answer_and_keeps_it_as_a_turn(tmp_path):
+    from mockloop.interview.styles import STYLES, Style
+
+    quick = Style("quick", "cuts in after a second", neutral_reply="Go on.", follow_ups=False, cut_in_s=1.0,
+                  cut_in=STYLES["tiktok"].cut_in)
+    answer = write_answer(tmp_path / "answer.wav", 3.0)
+    said = []
+
+    class Listening(InterviewView):
+        def interviewer_said(self, index, kind, text):
+            said.append((index, kind, text))
+
+    # fed at twice real time, so the loop watches the clock as it would with a microphone
+    settings = InterviewSettings(style="tiktok", speak=False, answer_audio=(answer,), answer_speed=2.0)
+    store = SessionStore(tmp_path / "sessions")
+    session = Interview(PROMPT, settings, store, view=Listening(), analyzer=MeasuringAnalyzer([set()]), style=quick).run()
+
+    assert said == [(1, "follow_up", quick.cut_in)]
+    [turn] = json.loads((session.folder / "answer-1.json").read_text())["turns"]
+    assert turn["speaker"] == "interviewer" and turn["kind"] == "follow_up" and turn["text"] == quick.cut_in
+    assert 1.0 <= turn["start"] < 3.0

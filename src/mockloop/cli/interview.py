@@ -50,7 +50,7 @@ def interview(
     company: Optional[str] = typer.Option(None, "--company", help="Pick a prompt in this company's style: scale_ai, sensetime, tiktok, generic."),
     prompt: Optional[str] = typer.Option(None, "--prompt", help="Prompt id from the bank (overrides --kind/--company)."),
     minutes: Optional[float] = typer.Option(None, "--minutes", callback=number(0, 24 * 60, above_low=True), help="Time limit of the main answer (default: the prompt's)."),
-    style: str = typer.Option("silent", "--style", help="silent: only the question; probing: one or two follow-ups on gaps."),
+    style: str = typer.Option("silent", "--style", help="silent (Scale AI): answers only what is asked, no follow-ups; probing: follows up on gaps, quoting you; tiktok: follows up and cuts in around minute ten."),
     probes: int = typer.Option(2, "--probes", callback=number(0, 5), help="Most follow-up questions in the probing style."),
     speak: bool = typer.Option(True, "--speak/--no-speak", help="Speak the questions and the summary, or only show them."),
     voice: Optional[str] = typer.Option(None, "--voice", help="Interviewer voice id or name part (e.g. en-us)."),
@@ -197,6 +197,9 @@ class TerminalView:
     def question_asked(self, index: int, role: str, text: str) -> None:
         label = "Question" if role == "main" else "Follow-up"
         self.out.print(Text.assemble((f"{label}: ", "bold"), text))
+
+    def interviewer_said(self, index: int, kind: str, text: str) -> None:
+        self.out.print(Text.assemble(("Interviewer: ", "bold"), text))
 
     def warning(self, message: str) -> None:
         self._stop_scoring()

@@ -26,6 +26,7 @@ from mockloop.audio_io.levels import SilenceStop
 from mockloop.audio_io.recorder import Recorder, RecordingResult, StopReason
 from mockloop.display import number as display_number, pace as display_pace
 from mockloop.errors import InputError, MockloopError
+from mockloop.interview.styles import STYLES as INTERVIEWER_STYLES, Cue, Style, cues_for
 from mockloop.sessions import SCORECARD, AnswerRecord, Session, SessionStorageError, SessionStore
 from mockloop.timefmt import clock
 
@@ -54,7 +55,7 @@ class AnswerAnalyzer(Protocol):
     def analyze_stream(self, streamer: "StreamingTranscriber", source: str, kind: str | None = None, prompt: Any = None) -> "Analysis":
         """Finish a stream from start_stream and analyse it."""
 
-STYLES = ("silent", "probing")
+STYLES = tuple(INTERVIEWER_STYLES)
 DEFAULT_TIME_LIMIT_S = 20 * 60.0  # when neither the prompt nor --minutes says
 PROBE_TIME_LIMIT_S = 3 * 60.0
 SILENCE_STOP_S = 12.0  # long enough to think aloud; system design answers never stop on silence
@@ -121,6 +122,9 @@ class InterviewView:
 
     def answer_started(self, index: int, recorder: Recorder, limit_s: float, phases: list, stops: list[str]) -> None: ...
 
+    def interviewer_said(self, index: int, kind: str, text: str) -> None:
+        """A line said during an answer: a time cue, or a cut-in (kind "follow_up")."""
+
     def tick(self, recorder: Recorder) -> None: ...
 
     def enter_pressed(self) -> bool:
@@ -185,14 +189,17 @@ class Interview:
         analyzer: an AnswerAnalyzer; by default a ``mockloop.analysis.pipeline.Analyzer`` for
             ``settings.model``.
         speaker: a ``mockloop.audio_io.voice.Speaker``; by default one built from the settings.
-        probe_chooser: ``(prompt, content_result, n) -> list[str]``, the follow-ups for the
-            probing style; by default ``mockloop.content.probes_for``.
+        probe_chooser: ``(prompt, content_result, n) -> list[FollowUp | str]``, the follow-ups
+            for a style that asks them; by default ``mockloop.content.probes.follow_ups``.
+        style: a ``mockloop.interview.styles.Style`` to use instead of ``settings.style``'s.
     """
 
     def __init__(
         self, prompt, settings: InterviewSettings, store: SessionStore, view: InterviewView | None = None,
-        analyzer: AnswerAnalyzer | None = None, speaker=None, probe_chooser=None,
+        analyzer: AnswerAnalyzer | None = None, speaker=None, probe_chooser=None, style: Style | None = None,
     ):
+        self.style = style or INTERVIEWER_STYLES[settings.style]
+        self.turns: dict[int, list] = {}  # answer index -> the interviewer's Turns during it
         self.prompt = prompt
         self.settings = settings
         self.store = store
@@ -223,7 +230,7 @@ class Interview:
         self._load_analyzer_in_background()
         if self.settings.answer_audio:
             self._answer_files = self._open_answer_files()
-            if self.settings.style == "probing" and len(self._answer_files) < 1 + self.settings.max_probes:
+            if self.style.follow_ups and len(self._answer_files) < 1 + self.settings.max_probes:
                 self.view.warning(
                     f"{len(self._answer_files)} answer file(s) for up to {1 + self.settings.max_probes} answers: "
                     "a follow-up without a file of its own is skipped."
@@ -242,7 +249,7 @@ class Interview:
             self.view.prompt_shown(self.prompt)
             limit_s = self.settings.time_limit_s or _prompt_limit(self.prompt)
             main = self._ask_and_record(1, "main", self.prompt.text, limit_s, getattr(self.prompt, "phases", None) or [])
-            if main is not None and self.settings.style == "probing":
+            if main is not None and self.style.follow_ups:
                 index = 2
                 for follow_up in self._choose_probes(main):
                     if self._answer_files and index > len(self._answer_files):
@@ -298,12 +305,15 @@ class Interview:
         record.started_at = _now()
         record.source = source.description
         record.samplerate = recorder.samplerate
+        cues = cues_for(self.style, phases, limit_s) if index == 1 else []
         recorder.start()
         try:
             self.view.answer_started(index, recorder, limit_s, phases, self._stop_conditions(rule, limit_s))
             while recorder.wait(0.1) is None:
                 if self.view.enter_pressed():
                     recorder.request_stop(StopReason.ENTER)
+                while cues and recorder.elapsed_s >= cues[0].at_s:
+                    self._say_cue(index, cues.pop(0), recorder.elapsed_s)
                 self.view.tick(recorder)
         except KeyboardInterrupt:
             result = recorder.stop(StopReason.INTERRUPTED)
@@ -314,6 +324,19 @@ class Interview:
         self._note_result(record, result)
         self.view.answer_finished(index, result)
         return result
+
+    def _say_cue(self, index: int, cue: Cue, at_s: float) -> None:
+        """Say a timed line while the recording goes on, and keep it as an interviewer turn."""
+        from mockloop.interview.conversation import Turn
+
+        kind = "follow_up" if cue.kind == "cut_in" else cue.kind
+        turns = self.turns.setdefault(index, [])
+        # Rough end: a voice engine says about 2.5 words a second; playback is not awaited here.
+        turns.append(Turn("interviewer", kind, at_s, at_s + len(cue.text.split()) / 2.5, cue.text))
+        self.view.interviewer_said(index, kind, cue.text)
+        if self.settings.speak and not self._speech_off:
+            path = self.session.path(f"cue-{index}-{len(turns)}.wav")
+            threading.Thread(target=self._speak, args=(cue.text, path), name="mockloop-cue", daemon=True).start()
 
     def _note_result(self, record: AnswerRecord, result: RecordingResult) -> None:
         record.duration_s = round(result.duration_s, 3)
@@ -436,7 +459,12 @@ class Interview:
         if follow_up is not None:
             _judge_as_follow_up(analysis, follow_up, self.prompt)
         self.analyses[index] = analysis
-        record.analysis = self.session.write_json(self.session.answer_analysis(index).name, _analysis_json(analysis)).name
+        data = _analysis_json(analysis)
+        if self.turns.get(index):
+            data["turns"] = sorted(
+                list(data.get("turns") or []) + [turn.to_dict() for turn in self.turns[index]], key=lambda turn: turn["start"]
+            )
+        record.analysis = self.session.write_json(self.session.answer_analysis(index).name, data).name
         record.delivery_score = analysis.scorecard.delivery_score
         record.content_score = analysis.scorecard.content_score
         self.session.save()
