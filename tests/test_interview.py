@@ -377,3 +377,23 @@ def test_a_style_that_cuts_in_says_it_during_the_main_answer_and_keeps_it_as_a_t
     [turn] = json.loads((session.folder / "answer-1.json").read_text())["turns"]
     assert turn["speaker"] == "interviewer" and turn["kind"] == "follow_up" and turn["text"] == quick.cut_in
     assert 1.0 <= turn["start"] < 3.0
+
+
+def test_an_llm_interviewer_that_cannot_be_reached_leaves_the_rules_wording_with_a_visible_note(tmp_path):
+    from mockloop.content.llm_judge import LLMOptions
+    from mockloop.interview.llm_interviewer import LLMInterviewer
+    from mockloop.interview.styles import STYLES
+
+    files = [write_answer(tmp_path / f"answer{n}.wav", 1.0) for n in range(2)]
+    analyzer = MeasuringAnalyzer([{"clarifies_requirements"}, {"sizes_the_load"}])
+    closed_port = LLMOptions(model="m", base_url="http://127.0.0.1:9/v1", api_key="k", timeout_s=2.0, max_retries=0, deadline_s=3.0)
+    settings = InterviewSettings(style="probing", max_probes=1, speak=False, answer_audio=tuple(files), answer_speed=0, interviewer="llm")
+    view = RecordingView()
+    _, session = run(tmp_path, settings, analyzer=analyzer, probe_chooser=probe_the_gaps, view=view,
+                     interviewer=LLMInterviewer(PROMPT, STYLES["probing"], closed_port))
+
+    assert session.record.answers[1].question == "How would you handle sizes the load?"
+    [note] = session.record.notes
+    assert "LLM interviewer unavailable" in note and "the rules spoke" in note
+    assert note in view.warnings
+    assert json.loads((session.folder / "session.json").read_text())["notes"] == [note]

@@ -213,6 +213,7 @@ SESSION_SHAPE = obj(
         "overall": obj({"delivery_score": SCORE, "content_score": SCORE, "duration_s": SECONDS}),
         "scorecard": optional(file_name), "error": optional(text), "process": optional(PROCESS_SHAPE),
         "recovered_at": optional(timestamp), "rescored_at": optional(timestamp),
+        "notes": optional(list_of(text)),
         "skipped": optional(list_of(obj({"question": text, "asks": list_of(text), "reason": text}, required=("question", "reason")))),
     },
     required=("id", "created_at", "prompt", "answers"),

@@ -186,6 +186,7 @@ class SessionRecord:
     rescored_at: Optional[str] = None
     # Follow-ups chosen but not asked: {"question", "asks", "reason"} (no answer file for them).
     skipped: list[dict] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # how the run went, e.g. an LLM interviewer fallback
     schema: str = SESSION_SCHEMA
 
     def to_dict(self) -> dict:

@@ -66,6 +66,10 @@ def interview(
     ),
     answer_speed: float = typer.Option(1.0, "--answer-speed", callback=number(0, 1000), help="Feed --answer-audio this many times real time (0: at once)."),
     model: Optional[str] = typer.Option(None, "--model", help="Whisper model name or folder."),
+    interviewer: str = typer.Option(
+        "rules", "--interviewer",
+        help="rules: fact sheet and bank wording, all local; llm: an LLM words replies and follow-ups (the --judge llm endpoint: OPENAI_BASE_URL, MOCKLOOP_JUDGE_MODEL; sends your words there).",
+    ),
     sessions_dir: Optional[Path] = typer.Option(None, "--sessions-dir", help=SESSIONS_DIR_HELP),
 ) -> None:
     """Run a voice mock interview: hear a prompt, answer aloud, get a scorecard."""
@@ -79,6 +83,7 @@ def interview(
         silence_stop_s=silence_stop, speak=speak, voice=voice, rate=rate, input_device=device,
         output_device=output_device, samplerate=samplerate, answer_audio=tuple(answer_audio or ()),
         answer_speed=answer_speed, model=configured_model(model), interactive=interactive,
+        interviewer=interviewer,
     )
     chosen = choose_prompt(prompt, kind=kind, company=company)
     store = SessionStore(sessions_dir)

@@ -382,3 +382,19 @@ def _request(messages: list[dict], options: LLMOptions, deadline: float) -> str:
     if content is not None and not isinstance(content, str):
         raise LLMReplyError("the reply's message is not text")
     return content or ""
+
+
+# --- for other callers of the same endpoint (the LLM interviewer) -------------------------------
+
+EndpointError = _EndpointError
+
+
+def ask(messages: list[dict], options: LLMOptions) -> str:
+    """One JSON chat request under the judge's deadline and reply-size cap; raises EndpointError
+    for endpoint trouble and LLMReplyError for a reply that is not JSON."""
+    return _ask(messages, options)
+
+
+def load_json_reply(content: str):
+    """The JSON object of a reply (fenced or wrapped in prose); raises LLMReplyError."""
+    return _load_json(content)

@@ -93,10 +93,13 @@ class InterviewSettings:
     answer_speed: float = 1.0
     model: Optional[str] = None
     interactive: bool = False
+    interviewer: str = "rules"  # "llm": an LLM words replies and follow-ups (see llm_interviewer.py)
 
     def __post_init__(self):
         if self.style not in STYLES:
             raise InputError(f"Unknown interviewer style {self.style!r}; use one of: {', '.join(STYLES)}.")
+        if self.interviewer not in ("rules", "llm"):
+            raise InputError(f"Unknown interviewer {self.interviewer!r}; use 'rules' or 'llm'.")
         if not 0 <= self.max_probes <= 5:
             raise InputError("--probes must be between 0 and 5.")
         if self.time_limit_s is not None and not (math.isfinite(self.time_limit_s) and self.time_limit_s > 0):
@@ -192,13 +195,19 @@ class Interview:
         probe_chooser: ``(prompt, content_result, n) -> list[FollowUp | str]``, the follow-ups
             for a style that asks them; by default ``mockloop.content.probes.follow_ups``.
         style: a ``mockloop.interview.styles.Style`` to use instead of ``settings.style``'s.
+        interviewer: a ``RulesInterviewer`` / ``LLMInterviewer`` instead of ``settings.interviewer``'s.
     """
 
     def __init__(
         self, prompt, settings: InterviewSettings, store: SessionStore, view: InterviewView | None = None,
         analyzer: AnswerAnalyzer | None = None, speaker=None, probe_chooser=None, style: Style | None = None,
+        interviewer=None,
     ):
+        from mockloop.interview.llm_interviewer import make_interviewer
+
         self.style = style or INTERVIEWER_STYLES[settings.style]
+        # Speaks for the interviewer: clarifying answers and follow-up wording (rules or LLM).
+        self.interviewer = interviewer or make_interviewer(settings.interviewer, prompt, self.style)
         self.turns: dict[int, list] = {}  # answer index -> the interviewer's Turns during it
         self.prompt = prompt
         self.settings = settings
@@ -255,6 +264,7 @@ class Interview:
                     if self._answer_files and index > len(self._answer_files):
                         self._skip(follow_up, f"no answer file for it (answer {index} needs its own --answer-audio file)")
                         continue
+                    follow_up = self._worded(follow_up, main)
                     self._ask_and_record(index, "probe", follow_up.text, min(PROBE_TIME_LIMIT_S, limit_s), [], follow_up)
                     index += 1
             self._finish()
@@ -279,6 +289,9 @@ class Interview:
         record = AnswerRecord(index=index, role=role, question=question, audio=self.session.answer_audio(index).name)
         if follow_up is not None:
             record.asks = list(follow_up.items)
+            from mockloop.interview.conversation import Turn
+
+            self.turns.setdefault(index, []).append(Turn("interviewer", "follow_up", 0.0, 0.0, question))
         self.session.record.answers.append(record)
         self.view.question_asked(index, role, question)
         if self.settings.speak:
@@ -290,6 +303,20 @@ class Interview:
         if result.error is not None:
             raise result.error
         return self._analyze(index, record, follow_up)
+
+    def _worded(self, follow_up, main):
+        """The follow-up in the interviewer's words; an LLM failure is noted and the rules' stand."""
+        reply = self.interviewer.follow_up(follow_up, main.transcript.text)
+        if reply.note:
+            self._note(reply.note)
+        return dataclasses.replace(follow_up, text=reply.text) if reply.text != follow_up.text else follow_up
+
+    def _note(self, message: str) -> None:
+        """Something the user should know about how the interview ran (kept in session.json)."""
+        if message not in self.session.record.notes:
+            self.session.record.notes.append(message)
+            self.session.save()
+        self.view.warning(message)
 
     def _skip(self, follow_up, reason: str) -> None:
         """A follow-up that cannot be answered: not asked, and said so in session.json."""
