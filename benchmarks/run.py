@@ -13,9 +13,11 @@ Measures, on this machine:
 4. analysis-only time (everything after transcription) for a 60-minute transcript, and within it
    the text parts of prosody (repetitions, conciseness); the Praat pitch pass on the 5-minute
    answer as a share of its `analyze` time;
-5. peak RSS of `mockloop analyze` on a long recording (`--long-minutes`, default 120).
+5. peak RSS of `mockloop analyze` on a long recording (`--long-minutes`, default 120);
+6. from the end of a candidate's question to the first sound of the interviewer's reply, beside
+   a cold baseline (benchmarks/reply_latency.py; `--reply-latency` runs only this).
 
-Usage: python benchmarks/run.py [--minutes 1 5 20] [--speed 1] [--long-minutes 120] [--skip-live]
+Usage: python benchmarks/run.py [--minutes 1 5 20] [--speed 1] [--long-minutes 120] [--skip-live] [--reply-latency]
 Nothing here is a test: numbers depend on the machine, so they are printed, never asserted.
 """
 
@@ -224,7 +226,14 @@ def main() -> int:
     parser.add_argument("--enter-delay", type=float, default=1.0, help="seconds between the last word and Enter")
     parser.add_argument("--skip-live", action="store_true")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--reply-latency", action="store_true", help="only measure question-to-reply latency")
     args = parser.parse_args()
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from reply_latency import print_report, reply_latency
+
+    if args.reply_latency:
+        print_report(reply_latency())
+        return 0
 
     from mockloop.analysis.pipeline import Analyzer
     from mockloop.analysis.transcribe import cached_model_names, embedded_model_dir
@@ -291,6 +300,8 @@ def main() -> int:
     print(f"\nAnalysis after transcription, 60-minute transcript: {results['analysis_only_60min_ms']:.1f} ms")
     print(f"  of which repetitions + conciseness: {results['prosody_text_60min_ms']:.1f} ms")
     print(f"Peak RSS of `mockloop analyze` on {args.long_minutes:g} minutes: {results['peak_rss_mb']['mb']:.0f} MB")
+    results["reply_latency"] = reply_latency()
+    print_report(results["reply_latency"])
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
     return 0
