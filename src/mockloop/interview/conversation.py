@@ -34,6 +34,8 @@ CLOSING_WAIT_S = 1.2
 # Our own playback is heard this long after it stops (device latency and room echo).
 ECHO_TAIL_S = 0.35
 
+# After a comma these start a relative clause ("..., which changes the design").
+RELATIVES = frozenset("which who whom whose where when".split())
 WH_WORDS = frozenset("what who whom whose how when where which why".split())
 AUXILIARIES = frozenset(
     "is are was were do does did can could should would will shall may might have has am "
@@ -41,6 +43,7 @@ AUXILIARIES = frozenset(
 )
 # Subjects an inverted auxiliary is followed by in a question ("are we", "is the data").
 SUBJECTS = frozenset("i we you they it there this that these those the a an our your users each any".split())
+PRONOUNS = frozenset("i we you they he she".split())
 # Words a question clause may start after ("so, before I start, can I ask ...").
 LEAD_INS = frozenset("so and but okay ok right well um uh and also then first quick question just".split())
 REQUESTS = (
@@ -160,9 +163,11 @@ def is_question_wording(text: str) -> bool:
         return True
     # The clause may start after a lead-in ("so", "okay", "before I start,"): look at the first
     # few clause starts, split at commas in the original text.
-    for clause in [normalise(part).split() for part in re.split(r"[,;:]", text)][:3]:
+    for position, clause in enumerate([normalise(part).split() for part in re.split(r"[,;:]", text)][:3]):
         while clause and clause[0] in LEAD_INS:
             clause = clause[1:]
+        if position and clause and clause[0] in RELATIVES:
+            continue  # ", which changes the design": a relative clause, not a question
         if len(clause) >= 2 and _question_start(clause):
             return True
     return False
@@ -171,8 +176,9 @@ def is_question_wording(text: str) -> bool:
 def _question_start(words: list[str]) -> bool:
     head, after = words[0], words[1]
     if head in WH_WORDS:
-        # "how many", "what is", "who owns"... but not "what I would do is" (a relative clause).
-        return after not in ("i", "we") or (len(words) > 2 and words[2] in AUXILIARIES)
+        # "how many", "what is", "who owns"... but not "what I would do is" or "how we handle it"
+        # (a question inverts: "what would I", "how do we").
+        return after not in PRONOUNS
     return head in AUXILIARIES and (after in SUBJECTS or after.endswith("s"))
 
 

@@ -1,0 +1,111 @@
+"""Conversation mechanics on timed words: hearing a question to the interviewer, the end of a
+turn, our own voice coming back through the microphone, and grading the asking."""
+
+import pytest
+
+from mockloop.content.prompts import get_prompt
+from mockloop.interview.conversation import (
+    drop_echo,
+    find_questions,
+    grade_clarifying,
+    is_closing,
+    is_question_wording,
+    turn_end,
+)
+from mockloop.models import Word
+
+PROMPT = "sd-robot-fleet-anomalies"
+WORD_S, STEP_S = 0.28, 0.34  # a word and its fluent gap, about 175 words a minute
+
+
+def spoken(*parts, start=0.6):
+    """Words with times from (sentence, quiet after it) pairs, as Whisper gives them."""
+    words, t = [], start
+    for sentence, quiet in parts:
+        for text in sentence.split():
+            words.append(Word(text, round(t, 3), round(t + WORD_S, 3)))
+            t += STEP_S
+        t += quiet - (STEP_S - WORD_S)
+    return words
+
+
+@pytest.mark.parametrize(
+    "text, question",
+    [
+        ("How many robots are in the fleet right now?", True),
+        ("how many robots are in the fleet right now", True),  # Whisper dropped the "?"
+        ("So before I start, are we serving one city or many", True),
+        ("Can I ask how the data arrives from the robots", True),
+        ("Do we know who owns operations", True),
+        ("Roughly, how much data are we talking about", True),
+        ("Is this real-time or batch", True),
+        ("What I would do is put a queue in front of the detector.", False),
+        ("How we handle late uploads matters most.", False),
+        ("Deletion has to reach old versions, which changes the design.", False),
+        ("I would partition the stream by robot.", False),
+        ("Is", False),
+    ],
+)
+def test_question_wording(text, question):
+    assert is_question_wording(text) is question
+
+
+def test_a_question_followed_by_a_wait_is_put_to_the_interviewer_and_reaches_its_fact():
+    words = spoken(("Okay, let me scope this first.", 0.5), ("How many robots are in the fleet right now", 2.4), ("Thanks, that helps.", 1.0))
+    [question] = find_questions(words, prompt=get_prompt(PROMPT))
+    assert question.addressed and question.fact == "volume"
+    assert question.text.startswith("How many robots")
+
+
+def test_a_rhetorical_question_the_candidate_answers_at_once_is_not_put_to_the_interviewer():
+    words = spoken(("What happens when half of the uploads fail?", 0.4), ("Devices buffer locally and retry later.", 1.0))
+    [question] = find_questions(words, prompt=get_prompt(PROMPT))
+    assert not question.addressed
+
+
+def test_a_long_pause_after_a_statement_is_not_a_question():
+    words = spoken(("Let me think about the detector for a moment.", 2.6), ("I would start with thresholds.", 1.0))
+    assert find_questions(words, prompt=get_prompt(PROMPT)) == []
+
+
+def test_live_the_wait_runs_to_now_and_hands_the_turn_over_once():
+    prompt = get_prompt(PROMPT)
+    words = spoken(("I want to start from the users.", 0.5), ("Are we serving one region or many", 0.0))
+    last_end = words[-1].end
+    assert turn_end(words, last_end + 0.3, prompt) is None  # still inside the candidate's breath
+    end = turn_end(words, last_end + 1.6, prompt)
+    assert end.reason == "question" and end.question.fact == "regions"
+    assert turn_end(words, last_end + 3.0, prompt, answered=[end.question.start]) is None
+
+
+def test_a_closing_phrase_then_quiet_ends_the_answer():
+    words = spoken(("Readings go into a stream partitioned by robot.", 0.5), ("That's my design at a high level.", 0.0))
+    assert turn_end(words, words[-1].end + 0.4) is None
+    assert turn_end(words, words[-1].end + 1.5).reason == "closing"
+    assert is_closing("I'll stop there and go deeper wherever you like.")
+    assert not is_closing("That design is my favourite.")
+
+
+def test_words_inside_our_playback_are_echo_and_the_candidates_are_kept():
+    candidate = spoken(("How many robots are there", 3.5), ("Thanks so two thousand readings a second.", 0.5))
+    reply_start = candidate[4].end + 0.3
+    reply = "About two thousand robots."
+    echo = spoken((reply, 0.0), start=reply_start)
+    span = (reply_start, echo[-1].end)
+    words = sorted(candidate + echo, key=lambda w: w.start)
+    kept, dropped = drop_echo(words, [span], [reply])
+    assert [w.text for w in kept] == [w.text for w in candidate]
+    assert [w.text for w in dropped] == reply.split()
+
+
+def test_grading_names_the_facts_reached_the_critical_ones_missed_and_the_order():
+    prompt = get_prompt(PROMPT)
+    words = spoken(("How many robots are in the fleet", 2.4), ("Who are the users of the flags", 2.4), ("I would put a queue in front of the detector.", 1.0))
+    grade = grade_clarifying([q for q in find_questions(words, prompt=prompt) if q.addressed], prompt, first_design_s=words[-9].start)
+    assert [a.fact for a in grade.asked] == ["volume", "users"]
+    critical = [f.id for f in prompt.facts if f.critical]
+    assert grade.missed_critical == tuple(f for f in critical if f not in ("volume", "users"))
+    assert "regions" in grade.missed_critical and "cellular" in grade.missed_answers["regions"]
+    assert grade.scoped_before_design is True
+    late = grade_clarifying([q for q in find_questions(words, prompt=prompt) if q.addressed], prompt, first_design_s=0.1)
+    assert late.scoped_before_design is False
