@@ -397,3 +397,57 @@ def test_an_llm_interviewer_that_cannot_be_reached_leaves_the_rules_wording_with
     assert "LLM interviewer unavailable" in note and "the rules spoke" in note
     assert note in view.warnings
     assert json.loads((session.folder / "session.json").read_text())["notes"] == [note]
+
+
+class HeardSoFar:
+    """Stands in for the live transcriber: takes the blocks, reports scripted words so far."""
+
+    def __init__(self, words):
+        self.words = words
+
+    def feed(self, block):
+        pass
+
+    def words_so_far(self):
+        return list(self.words)
+
+    def close(self):
+        pass
+
+
+def test_the_probing_interviewer_asks_one_follow_up_at_a_pause_late_in_the_design_phase(tmp_path):
+    import dataclasses as dc
+
+    from mockloop.content import get_prompt
+    from mockloop.models import Word
+
+    prompt = dc.replace(get_prompt("sd-sensor-anomaly-review"), time_limit_s=10, phases=[("intro", 1), ("design", 8), ("questions", 1)])
+    said = "We have two thousand robots, each sends a reading every second. Reviewers confirm or dismiss the flags in a queue."
+    heard = [Word(w, start=0.2 + 0.3 * n, end=0.45 + 0.3 * n) for n, w in enumerate(said.split())]
+
+    class Streaming(MeasuringAnalyzer):
+        def start_stream(self, live=False):
+            return HeardSoFar(heard)
+
+        def analyze_stream(self, streamer, source, kind=None, prompt=None):
+            return self.analyze_file(tmp_path / "answer.wav", kind=kind, prompt=prompt)
+
+    # three seconds of "speech", then the candidate pauses for five
+    rate = 16000
+    t = np.arange(3 * rate) / rate
+    quiet = 0.002 * np.random.default_rng(1).standard_normal(5 * rate)
+    sf.write(tmp_path / "answer.wav", np.concatenate([0.2 * np.sin(2 * np.pi * 180 * t), quiet]).astype("float32"), rate)
+    said_live = []
+
+    class Listening(InterviewView):
+        def interviewer_said(self, index, kind, text):
+            said_live.append((index, kind, text))
+
+    settings = InterviewSettings(style="probing", max_probes=0, speak=False, answer_audio=(tmp_path / "answer.wav",), answer_speed=2.0)
+    session = Interview(prompt, settings, SessionStore(tmp_path / "sessions"), view=Listening(), analyzer=Streaming([set()])).run()
+
+    [(index, kind, text)] = said_live
+    assert index == 1 and kind == "follow_up"
+    assert text.endswith("What happens when half of the uploads fail because of network jitter in remote regions?")
+    [turn] = json.loads((session.folder / "answer-1.json").read_text())["turns"]
+    assert turn["kind"] == "follow_up" and 5.8 <= turn["start"] < 9.0

@@ -47,3 +47,20 @@ def test_minutes_are_spoken_as_words(seconds, words):
 def test_an_unknown_style_is_a_user_error():
     with pytest.raises(InputError, match="silent, probing, tiktok"):
         InterviewSettings(style="friendly")
+
+
+@pytest.mark.parametrize(
+    "style, elapsed_s, silent_for_s, asked, due",
+    [
+        ("probing", 1800, 3.0, False, True),  # 30 min in: late in the 35-minute design phase, a pause
+        ("probing", 900, 3.0, False, False),  # too early in the design phase
+        ("probing", 1500, 1.0, False, False),  # still talking: no natural pause
+        ("probing", 1500, 3.0, True, False),  # asked once already
+        ("probing", 2500, 3.0, False, False),  # the questions phase
+        ("silent", 1500, 3.0, False, False),  # the silent interviewer never probes
+    ],
+)
+def test_a_probing_interviewer_speaks_up_only_at_a_pause_late_in_the_design_phase(style, elapsed_s, silent_for_s, asked, due):
+    from mockloop.interview.styles import live_probe_due
+
+    assert live_probe_due(STYLES[style], SYSTEM_DESIGN, elapsed_s, silent_for_s, asked) is due

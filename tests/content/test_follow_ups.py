@@ -121,3 +121,15 @@ def test_the_session_score_is_the_main_score_plus_what_follow_ups_earned(asked, 
 def test_without_a_main_score_there_is_no_session_score():
     prompt, _, empty = judged("sd-sensor-anomaly-review", "um uh")
     assert session_content_score(prompt, empty, []) is None
+
+
+def test_mid_answer_the_follow_up_is_on_a_gap_still_open_in_the_words_so_far():
+    from mockloop.content.probes import follow_up_now
+
+    prompt = get_prompt("sd-sensor-anomaly-review")
+    heard = timed_transcript(ROBOTS).words
+    follow_up = follow_up_now(prompt, heard)
+    assert follow_up.items == ("plans_failures",) and follow_up.quote in ROBOTS
+    complete = text_transcript(load_answers()["sd-sensor-anomaly-review"].text).words
+    assert follow_up_now(prompt, complete) is None
+    assert follow_up_now(prompt, []) is None

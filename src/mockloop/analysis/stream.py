@@ -141,6 +141,15 @@ class StreamingTranscriber:
         words = [w for chunk in chunks for w in chunk.words]
         return StreamResult(words, [chunk.frames for chunk in chunks], self._offset, [chunk.pitch_hz for chunk in chunks])
 
+    def words_so_far(self) -> list[Word]:
+        """The words transcribed up to now: finished chunks, then the open chunk's latest
+        look-ahead (for the interviewer to react while the candidate is still talking)."""
+        with self._lock:
+            chunks = sorted(self._results, key=lambda chunk: chunk.offset)
+            ahead = self._ahead if self._ahead is not None and self._ahead.offset == self._offset else None
+        words = [w for chunk in chunks for w in chunk.words]
+        return words + (list(ahead.words) if ahead is not None else [])
+
     def wait_idle(self) -> None:
         """Block until the worker has nothing queued or running.
 

@@ -108,6 +108,19 @@ def follow_ups(
     return chosen
 
 
+def follow_up_now(prompt, words: Sequence) -> Optional[FollowUp]:
+    """The one follow-up to ask mid-answer on the words heard so far (rules judge), or None when
+    nothing is heard yet or nothing a follow-up could earn is missing."""
+    from mockloop.content.judge import judge_content
+
+    if not words or prompt is None:
+        return None
+    transcript = Transcript(words=list(words), duration_s=None)
+    result = judge_content(transcript, prompt.kind, prompt=prompt)
+    chosen = follow_ups(prompt, result, transcript, n=1)
+    return chosen[0] if chosen else None
+
+
 def probes_for(prompt: Optional[Prompt], result: ContentResult, n: int = 2, transcript: Optional[Transcript] = None) -> list[str]:
     """The words of ``follow_ups`` (kept for callers that only need the questions)."""
     return [f.text for f in follow_ups(prompt, result, transcript, n=n)]

@@ -71,6 +71,11 @@ class LiveStream:
             for _ in self._blocks:  # keep draining so the recorder's queue does not grow
                 pass
 
+    def words_so_far(self) -> list:
+        """What the candidate has said so far (empty until the model is ready, or without a stream)."""
+        streamer = self._streamer
+        return streamer.words_so_far() if streamer is not None and hasattr(streamer, "words_so_far") else []
+
     def streamer(self) -> StreamingTranscriber | None:
         """The fed streamer, once the recording has ended (call finish on it); None if none was made."""
         self._thread.join()

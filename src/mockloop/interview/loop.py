@@ -26,7 +26,7 @@ from mockloop.audio_io.levels import SilenceStop
 from mockloop.audio_io.recorder import Recorder, RecordingResult, StopReason
 from mockloop.display import number as display_number, pace as display_pace
 from mockloop.errors import InputError, MockloopError
-from mockloop.interview.styles import STYLES as INTERVIEWER_STYLES, Cue, Style, cues_for
+from mockloop.interview.styles import STYLES as INTERVIEWER_STYLES, Cue, Style, cues_for, live_probe_due
 from mockloop.sessions import SCORECARD, AnswerRecord, Session, SessionStorageError, SessionStore
 from mockloop.timefmt import clock
 
@@ -333,6 +333,7 @@ class Interview:
         record.source = source.description
         record.samplerate = recorder.samplerate
         cues = cues_for(self.style, phases, limit_s) if index == 1 else []
+        probed = index != 1  # one live follow-up at most, and only in the main answer
         recorder.start()
         try:
             self.view.answer_started(index, recorder, limit_s, phases, self._stop_conditions(rule, limit_s))
@@ -341,6 +342,8 @@ class Interview:
                     recorder.request_stop(StopReason.ENTER)
                 while cues and recorder.elapsed_s >= cues[0].at_s:
                     self._say_cue(index, cues.pop(0), recorder.elapsed_s)
+                if live_probe_due(self.style, phases, recorder.elapsed_s, recorder.silent_for_s, probed):
+                    probed = self._probe_now(index, recorder.elapsed_s)
                 self.view.tick(recorder)
         except KeyboardInterrupt:
             result = recorder.stop(StopReason.INTERRUPTED)
@@ -353,17 +356,36 @@ class Interview:
         return result
 
     def _say_cue(self, index: int, cue: Cue, at_s: float) -> None:
-        """Say a timed line while the recording goes on, and keep it as an interviewer turn."""
+        self._say_during(index, "follow_up" if cue.kind == "cut_in" else cue.kind, cue.text, at_s)
+
+    def _probe_now(self, index: int, at_s: float) -> bool:
+        """At a pause late in the design phase: a follow-up on a gap that is still open, quoting
+        what the candidate said so far. Returns True once asked (or when there is nothing to ask
+        about yet, False, so the next pause tries again)."""
+        from mockloop.content.probes import follow_up_now
+
+        live = self._live_streams.get(index)
+        words = live.words_so_far() if live is not None else []
+        follow_up = follow_up_now(self.prompt, words)
+        if follow_up is None:
+            return bool(words)  # nothing heard yet: try at the next pause; nothing missing: done
+        reply = self.interviewer.follow_up(follow_up, " ".join(w.text for w in words))
+        if reply.note:
+            self._note(reply.note)
+        self._say_during(index, "follow_up", reply.text, at_s)
+        return True
+
+    def _say_during(self, index: int, kind: str, text: str, at_s: float) -> None:
+        """Say a line while the recording goes on, and keep it as an interviewer turn."""
         from mockloop.interview.conversation import Turn
 
-        kind = "follow_up" if cue.kind == "cut_in" else cue.kind
         turns = self.turns.setdefault(index, [])
         # Rough end: a voice engine says about 2.5 words a second; playback is not awaited here.
-        turns.append(Turn("interviewer", kind, at_s, at_s + len(cue.text.split()) / 2.5, cue.text))
-        self.view.interviewer_said(index, kind, cue.text)
+        turns.append(Turn("interviewer", kind, at_s, at_s + len(text.split()) / 2.5, text))
+        self.view.interviewer_said(index, kind, text)
         if self.settings.speak and not self._speech_off:
             path = self.session.path(f"cue-{index}-{len(turns)}.wav")
-            threading.Thread(target=self._speak, args=(cue.text, path), name="mockloop-cue", daemon=True).start()
+            threading.Thread(target=self._speak, args=(text, path), name="mockloop-cue", daemon=True).start()
 
     def _note_result(self, record: AnswerRecord, result: RecordingResult) -> None:
         record.duration_s = round(result.duration_s, 3)

@@ -18,6 +18,12 @@ LATE_CUE_S = 10 * 60.0  # "about ten minutes left"
 MIN_ROUND_FOR_CUES_S = 15 * 60.0  # shorter answers get no cues: they would interrupt, not pace
 
 
+# Probing mid-answer: a pause this long is a natural place to speak up, and the gap must still be
+# open this far into the design phase (a candidate may well reach failures or cost on their own).
+NATURAL_PAUSE_S = 2.5
+LATE_IN_DESIGN = 0.6
+
+
 @dataclass(frozen=True)
 class Style:
     name: str
@@ -26,6 +32,7 @@ class Style:
     follow_ups: bool  # asks follow-ups on the answer's gaps
     cut_in_s: Optional[float] = None  # interrupts once at this point of the main answer
     cut_in: str = ""
+    probes_live: bool = False  # asks one follow-up at a natural pause late in the design phase
 
 
 STYLES: dict[str, Style] = {
@@ -42,6 +49,7 @@ STYLES: dict[str, Style] = {
             "follows up on what is missing, quoting what you said.",
             neutral_reply="That's up to you. What would you assume, and why?",
             follow_ups=True,
+            probes_live=True,
         ),
         Style(
             "tiktok",
@@ -90,6 +98,21 @@ def cues_for(style: Style, phases: Sequence, limit_s: float) -> list[Cue]:
     if style.cut_in_s is not None and style.cut_in_s < limit_s:
         cues.append(Cue(style.cut_in_s, "cut_in", style.cut_in))
     return sorted(cues, key=lambda cue: cue.at_s)
+
+
+def late_in_design(phases: Sequence, elapsed_s: float) -> bool:
+    """Whether ``elapsed_s`` falls in the last part of the design phase (LATE_IN_DESIGN onwards)."""
+    start = 0.0
+    for name, seconds in _phase_pairs(phases):
+        if name == "design":
+            return start + LATE_IN_DESIGN * seconds <= elapsed_s < start + seconds
+        start += seconds
+    return False
+
+
+def live_probe_due(style: Style, phases: Sequence, elapsed_s: float, silent_for_s: float, asked: bool) -> bool:
+    """Whether a probing interviewer should speak up now: once, at a natural pause, late in design."""
+    return style.probes_live and not asked and silent_for_s >= NATURAL_PAUSE_S and late_in_design(phases, elapsed_s)
 
 
 def _phase_pairs(phases: Sequence) -> list[tuple[str, float]]:
