@@ -108,6 +108,7 @@ def test_a_valid_custom_answer_file_loads(tmp_path):
         ({"ex-test": {"moves": full_moves() + [{"item": "plain_language", "label": "x", "say": "Hi.", "facts": ["budget"]}]}}, "unknown facts ['budget']"),
         ({"ex-test": {"moves": full_moves() + [{"item": "plain_language", "label": "x", "say": ""}]}}, "label and say are required"),
         ({"ex-test": {"moves": full_moves() + [{"item": "plain_language", "label": "x", "say": "It is **fast**."}]}}, "contains markup; it is spoken"),
+        ({"ex-test": {"moves": full_moves() + [{"item": "plain_language", "label": "cost, risks", "say": "Fine."}]}}, "label has a comma"),
         ({"ex-test": {}}, "model answer has no moves"),
     ],
 )

@@ -143,6 +143,8 @@ def answer_problems(prompts: list[Prompt], answers: dict[str, ModelAnswer]) -> l
                 problems.append(f"{where}: label and say are required")
             if MARKUP.search(move.say) or MARKUP.search(move.label):
                 problems.append(f"{where}: contains markup; it is spoken")
+            if "," in move.label:
+                problems.append(f"{where}: label has a comma; labels are listed after commas")
         missing = [i for i in ids if not answer.moves_for(i)]
         if missing:
             problems.append(f"{prompt_id}: no move meets {', '.join(missing)}")
