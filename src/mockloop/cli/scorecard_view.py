@@ -143,6 +143,26 @@ def content_table(a: Analysis) -> Table | Text:
 UNCERTAIN_QUOTE_NOTE = "(rests on words the model was unsure of)"
 
 
+def model_answer_view(comparison) -> Group:
+    """The answer beside the prompt's model answer, move by move (see content.comparison)."""
+    table = Table(box=None, pad_edge=False, show_header=True, header_style="bold")
+    table.add_column("Move")
+    table.add_column("Made")
+    table.add_column("Your words", overflow="fold")
+    table.add_column("Model answer", overflow="fold")
+    for move in comparison.moves:
+        said = ""
+        if move.made:
+            said = (f"{clock(move.candidate_start)} " if move.candidate_start is not None else "") + (f'"{move.candidate}"' if move.candidate else "(met)")
+        table.add_row(
+            Text(move.label),
+            Text("yes", style="green") if move.made else Text("no", style="red"),
+            Text(said, style="dim"),
+            Text(move.model, style="dim"),
+        )
+    return Group(Text("Against the model answer: " + comparison.summary(), style="bold"), table)
+
+
 def transcript_text(a: Analysis) -> Text:
     """The transcript with each run of uncertain words in [brackets] (and yellow, where colour shows)."""
     confidence = confidence_of(a)
@@ -181,6 +201,11 @@ def render_analysis(a: Analysis, console: Console | None = None) -> None:
     tips = Text("\n".join(f"{i}. {tip}" for i, tip in enumerate(sc.tips, 1)))
     judged = judge_line(a)
     content = [content_table(a)] + ([judged] if judged is not None else [])
+    from mockloop.content.comparison import comparison_for
+
+    comparison = comparison_for(a.content, (a.content.extras or {}).get("prompt_id"))
+    if comparison is not None:
+        content += [Text(""), model_answer_view(comparison)]
     body = Group(
         *warnings, scores, Text(""), delivery_table(a), Text(""), *content, Text(""),
         Text("Transcript", style="bold"), transcript_text(a), Text(""), Text("Tips", style="bold"), tips,

@@ -60,6 +60,7 @@ ul.tips li { margin: 6px 0; }
 figure.trend { margin:0; } figure.trend svg { width:100%; height:auto; }
 .trend-line { fill:none; stroke: var(--accent); stroke-width: 2.5; } .trend-dot { fill: var(--accent); } .axis { font-size: 12px; fill: var(--muted); }
 table.hist { border-collapse: collapse; width: 100%; font-size: .9rem; } table.hist td, table.hist th { padding: 4px 6px; border-bottom: 1px solid var(--line); text-align: right; } table.hist td:first-child, table.hist th:first-child { text-align:left; }
+table.moves { border-collapse: collapse; width: 100%; font-size: .9rem; } table.moves td, table.moves th { padding: 6px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; } table.moves .missed td:first-child { color: var(--miss); } table.moves .made td:first-child { color: var(--ok); } table.moves button.ev { margin: 0; width: 100%; }
 .scroll { overflow-x: auto; }
 @media (max-width: 600px) {
   body { font-size: 15px; } main { padding: 12px 10px 48px; } h1 { font-size: 1.3rem; }

@@ -47,7 +47,10 @@ def session_report(view: SessionView, version: str = "") -> str:
     ]
     for problem in view.problems():
         head.append(f'<p class="problem">{escape(problem)}</p>')
-    sections = [_answer(a, prompt.get("phases") if a.role == "main" else None) for a in view.answers]
+    sections = [
+        _answer(a, prompt.get("phases") if a.role == "main" else None, prompt.get("id") if a.role == "main" else None)
+        for a in view.answers
+    ]
     title = f"{prompt.get('title') or 'Mock interview'} ({r.id})"
     return _page(title, "\n".join(head + sections), version)
 
@@ -92,7 +95,7 @@ def _overall(view: SessionView) -> str:
     return f'<section class="card"><h2>Scorecard</h2><div class="stats">{cells}</div></section>'
 
 
-def _answer(answer: AnswerView, phases) -> str:
+def _answer(answer: AnswerView, phases, prompt_id=None) -> str:
     title = "Main answer" if answer.role == "main" else "Follow-up"
     out = [f'<section class="card answer" id="answer-{answer.index}"><h2>{answer.index}. {title}</h2>']
     if answer.role != "main":
@@ -137,6 +140,7 @@ def _answer(answer: AnswerView, phases) -> str:
     out.append(_how_it_sounded(a))
     out.append("<h3>Transcript</h3>" + _transcript(a))
     out.append("<h3>Rubric</h3>" + _rubric(a))
+    out.append(_model_answer(a, prompt_id))
     tips = sc.get("tips") or []
     if tips:
         out.append("<h3>Tips</h3><ul class='tips'>" + "".join(f"<li>{escape(t)}</li>" for t in tips) + "</ul>")
@@ -200,6 +204,58 @@ def _rubric(analysis: dict) -> str:
         items.append("".join(li) + "</li>")
     score = (analysis.get("content") or {}).get("score")
     return f'<p class="meta">Content score {_value(score)}.</p><ul class="rubric">{"".join(items)}</ul>'
+
+
+def _model_answer(analysis: dict, prompt_id) -> str:
+    """The main answer beside the prompt's model answer, move by move; empty when there is none."""
+    from mockloop.content.comparison import comparison_for
+
+    comparison = comparison_for(_content_of(analysis), prompt_id if isinstance(prompt_id, str) else None)
+    if comparison is None:
+        return ""
+    rows = ["<tr><th>Move</th><th>Your words</th><th>Model answer</th></tr>"]
+    for move in comparison.moves:
+        if not move.made:
+            said = '<span class="meta">missing</span>'
+        elif not move.candidate:
+            said = '<span class="meta">met</span>'
+        elif move.candidate_start is None:
+            said = f'<button class="ev" type="button">“{escape(move.candidate)}”</button>'
+        else:
+            said = (
+                f'<button class="ev" type="button" data-start="{move.candidate_start:.2f}"><time>{clock(move.candidate_start)}</time>'
+                f'“{escape(move.candidate)}”</button>'
+            )
+        mark = "✓" if move.made else "✗"
+        rows.append(
+            f'<tr class="{"made" if move.made else "missed"}"><td>{mark} {escape(move.label)}</td><td>{said}</td>'
+            f"<td>{escape(move.model)}</td></tr>"
+        )
+    return (
+        f'<h3>Against the model answer</h3><p class="meta">{escape(comparison.summary())}.</p>'
+        f'<div class="scroll"><table class="moves">{"".join(rows)}</table></div>'
+    )
+
+
+def _content_of(analysis: dict):
+    """The verdicts of a saved analysis as a ContentResult (session files are untrusted: anything
+    not shaped like a verdict is left out, and a verdict counts as met only when it says true)."""
+    from mockloop.models import ContentResult, Evidence, RubricVerdict
+
+    content = analysis.get("content") if isinstance(analysis.get("content"), dict) else {}
+    verdicts = []
+    for item in content.get("rubric") or []:
+        if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+            continue
+        evidence = []
+        for ev in item.get("evidence") or []:
+            if isinstance(ev, dict) and isinstance(ev.get("quote"), str):
+                start = ev.get("start")
+                ok = isinstance(start, (int, float)) and not isinstance(start, bool) and start == start and abs(start) != float("inf")
+                evidence.append(Evidence(ev["quote"], float(start) if ok else None))
+        verdicts.append(RubricVerdict(item["id"], item.get("met") is True, evidence))
+    score = content.get("score")
+    return ContentResult(kind=str(analysis.get("kind", "")), rubric=verdicts, score=score if isinstance(score, (int, float)) else None)
 
 
 def _value(value) -> str:
