@@ -451,3 +451,19 @@ def test_the_probing_interviewer_asks_one_follow_up_at_a_pause_late_in_the_desig
     assert text.endswith("What happens when half of the uploads fail because of network jitter in remote regions?")
     [turn] = json.loads((session.folder / "answer-1.json").read_text())["turns"]
     assert turn["kind"] == "follow_up" and 5.8 <= turn["start"] < 9.0
+
+
+def test_every_fact_sheet_reply_is_rendered_while_the_prompt_is_read(tmp_path):
+    from mockloop.content import get_prompt
+
+    prompt = get_prompt("sd-sensor-anomaly-review")
+    answer = write_answer(tmp_path / "answer.wav", 1.0)
+    settings = InterviewSettings(speak=True, answer_audio=(answer,), answer_speed=0)
+    interview = Interview(prompt, settings, SessionStore(tmp_path / "sessions"), analyzer=MeasuringAnalyzer([set()]),
+                          speaker=Speaker(play=False))
+    interview.run()
+    replies = [fact.answer for fact in prompt.facts] + [interview.style.neutral_reply]
+    assert interview.replies_ready.wait(120)  # rendered in the background
+    for text in replies:
+        path = interview.reply_audio(text)
+        assert path is not None and path.parent == interview.session.folder and sf.info(path).duration > 1.0

@@ -209,6 +209,7 @@ class Interview:
         # Speaks for the interviewer: clarifying answers and follow-up wording (rules or LLM).
         self.interviewer = interviewer or make_interviewer(settings.interviewer, prompt, self.style)
         self.turns: dict[int, list] = {}  # answer index -> the interviewer's Turns during it
+        self.replies_ready = threading.Event()  # set once the rules' replies are rendered (or cannot be)
         self.prompt = prompt
         self.settings = settings
         self.store = store
@@ -254,6 +255,7 @@ class Interview:
         self.session = self.store.create(
             prompt=_prompt_dict(self.prompt), settings=self.settings.to_dict(), versions=_versions()
         )
+        self._render_replies_in_background()
         try:
             self.view.prompt_shown(self.prompt)
             limit_s = self.settings.time_limit_s or _prompt_limit(self.prompt)
@@ -435,6 +437,33 @@ class Interview:
             self._speaker.check_voice()
         except TTSUnavailable:
             pass  # reported (once) when the first question is spoken
+
+    def _render_replies_in_background(self) -> None:
+        """Render every reply the rules can give (each fact's answer, the style's neutral reply)
+        while the prompt is read, so answering a clarifying question only has to start playback."""
+        self._replies: dict[str, Path] = {}
+        texts = [fact.answer for fact in getattr(self.prompt, "facts", ()) or ()]
+        if not self.settings.speak or self._speaker is None or not texts:
+            self.replies_ready.set()
+            return
+        texts.append(self.style.neutral_reply)
+
+        def render():
+            from mockloop.audio_io.voice import TTSUnavailable
+
+            try:
+                for n, text in enumerate(dict.fromkeys(texts), start=1):
+                    self._replies[text] = self._speaker.synthesize(text, self.session.path(f"reply-{n}.wav"))
+            except (TTSUnavailable, MockloopError):
+                pass  # no engine: replies are shown as text, as the questions are
+            finally:
+                self.replies_ready.set()
+
+        threading.Thread(target=render, name="mockloop-reply-render", daemon=True).start()
+
+    def reply_audio(self, text: str) -> Path | None:
+        """The pre-rendered audio of a rules reply, or None while it is not ready (say it as usual)."""
+        return getattr(self, "_replies", {}).get(text)
 
     def _speak(self, text: str, path: Path) -> str | None:
         if self._speech_off:
