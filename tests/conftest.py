@@ -1,4 +1,5 @@
-"""Shared fixtures: where the fixtures live, one loaded Whisper model, an isolated home, the CLI.
+"""Shared fixtures: where the fixtures live, one loaded Whisper model and the eval's methods on it,
+an isolated home, the CLI.
 
 Every test gets its own MOCKLOOP_HOME and MOCKLOOP_CONFIG under tmp_path, so nothing reads or
 writes the user's sessions or config, and MOCKLOOP_MODEL from the caller's shell cannot change
@@ -103,6 +104,31 @@ def analyzer():
     instance = Analyzer()
     instance.load()
     return instance
+
+
+@pytest.fixture(scope="session")
+def eval_method(analyzer):
+    """``eval_method(plain=False, live=False, enter_delay_s=0.0)``: the eval's Method on the session's model.
+
+    One Method per way of running, for the whole session. A Method keeps each recording's
+    result, so the modules that score the same recordings the same way (test_accuracy,
+    test_words_accuracy, test_streaming_accuracy) transcribe each once, not once per module.
+    Whisper's sampling is seeded, so a result does not depend on what was decoded before it.
+    """
+    from mockloop.analysis.eval import Method
+
+    methods: dict[tuple, Method] = {}
+
+    def get(plain: bool = False, live: bool = False, enter_delay_s: float = 0.0) -> Method:
+        key = (plain, live, enter_delay_s)
+        if key not in methods:
+            name = "plain faster-whisper" if plain else "mockloop live" if live else "mockloop"
+            if enter_delay_s and not plain:
+                name += f", ending in {enter_delay_s:g} s of room tone"
+            methods[key] = Method(name, analyzer, plain=plain, live=live, enter_delay_s=enter_delay_s)
+        return methods[key]
+
+    return get
 
 
 @pytest.fixture(scope="session")

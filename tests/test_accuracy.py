@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 
 from mockloop.analysis.eval import Method, score_real, score_synthetic
-from mockloop.analysis.pipeline import Analyzer
 
 REPO = Path(__file__).resolve().parent.parent
 SYNTHETIC = REPO / "audio_fixtures" / "synthetic"
@@ -24,8 +23,8 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def mockloop_method() -> Method:
-    return Method("mockloop", Analyzer())
+def mockloop_method(eval_method) -> Method:
+    return eval_method()
 
 
 @pytest.fixture(scope="module")

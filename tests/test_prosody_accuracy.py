@@ -3,15 +3,14 @@ real Praat), each beating its plain baseline; see mockloop.analysis.prosody_eval
 
 import pytest
 
-from mockloop.analysis.pipeline import Analyzer
 from mockloop.analysis.prosody_eval import DEFAULT_CONSTRUCTED, score_constructed
 
 TARGET = 0.90
 
 
 @pytest.fixture(scope="module")
-def constructed():
-    return score_constructed(Analyzer(), DEFAULT_CONSTRUCTED)
+def constructed(analyzer):
+    return score_constructed(analyzer, DEFAULT_CONSTRUCTED)
 
 
 @pytest.mark.slow

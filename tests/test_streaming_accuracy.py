@@ -25,10 +25,10 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def methods(analyzer) -> dict[str, Method]:
+def methods(eval_method) -> dict[str, Method]:
     return {
-        "file": Method("file", analyzer, enter_delay_s=LIVE_ENTER_DELAY_S),
-        "live": Method("live", analyzer, live=True, enter_delay_s=LIVE_ENTER_DELAY_S),
+        "file": eval_method(enter_delay_s=LIVE_ENTER_DELAY_S),
+        "live": eval_method(live=True, enter_delay_s=LIVE_ENTER_DELAY_S),
     }
 
 

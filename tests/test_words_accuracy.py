@@ -9,7 +9,7 @@ subset that covers every set and voice family (the eval runs them all):
 - real speech with exact transcripts: ../shared/audio (MFA test data, MIT; jfk.wav from
   whisper.cpp, MIT) and Debian pocketsphinx-testdata (LibriVox read sentences);
 - Debian codec2-examples: modem signals with no speech at all.
-Each recording is analysed once per method (Method caches), in file mode and fed live as the
+Each recording is analysed once per method in the whole session (the eval_method fixture), in file mode and fed live as the
 microphone delivers it; plain faster-whisper (library defaults, no prompt, same model) is the floor.
 """
 
@@ -58,11 +58,11 @@ def _require(path: Path, what: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def methods(analyzer) -> dict[str, Method]:
+def methods(eval_method) -> dict[str, Method]:
     return {
-        "file": Method("mockloop", analyzer),
-        "live": Method("mockloop live", analyzer, live=True, enter_delay_s=LIVE_ENTER_DELAY_S),
-        "plain": Method("plain faster-whisper", analyzer, plain=True),
+        "file": eval_method(),
+        "live": eval_method(live=True, enter_delay_s=LIVE_ENTER_DELAY_S),
+        "plain": eval_method(plain=True),
     }
 
 
