@@ -5,6 +5,8 @@ ways: analysed as a file, and fed in 100 ms blocks as the microphone delivers it
 ahead at pauses. Each recording ends with a second of room tone, as a live answer does before
 Enter. Whisper's words can change a little with where its input ends, so "no drop" allows the
 difference of one filler: a point or two of precision or recall, one count on the real set.
+The live method decodes only the look-aheads the stream keeps; the last test checks that this
+gives exactly what decoding every one of them gives.
 """
 
 from __future__ import annotations
@@ -12,9 +14,19 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from mockloop.analysis.eval import LIVE_ENTER_DELAY_S, Method, score_real, score_synthetic
+from mockloop.analysis.eval import (
+    LIVE_ENTER_DELAY_S,
+    Method,
+    feed_as_if_live,
+    load_eval_audio,
+    room_tone,
+    score_real,
+    score_synthetic,
+    transcribe_as_if_live,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 SYNTHETIC = REPO / "audio_fixtures" / "synthetic"
@@ -67,3 +79,29 @@ def test_streamed_real_speech_filled_pause_counts_are_no_worse_than_the_file(rea
 
 def test_streamed_real_speech_invents_no_filler_on_clean_clips_and_traps(real):
     assert real["live"]["invented_on_clean"] <= real["file"]["invented_on_clean"]
+
+
+def test_the_live_method_gives_exactly_what_feeding_every_block_live_gives(analyzer, synthetic_clip, monkeypatch):
+    """The eval's live method (transcribe_as_if_live) only skips the look-aheads the stream throws away."""
+    path, _truth = synthetic_clip("syn_18")
+    samples = load_eval_audio(path)
+    samples = np.concatenate([samples, room_tone(samples, LIVE_ENTER_DELAY_S)])
+    decoded = []
+    real_transcribe = analyzer.transcriber.transcribe
+
+    def counting(chunk, offset_s=0.0, sound_end_s=None):
+        decoded.append(len(chunk))
+        return real_transcribe(chunk, offset_s, sound_end_s)
+
+    monkeypatch.setattr(analyzer.transcriber, "transcribe", counting)
+    streamer = analyzer.start_stream(live=True)
+    feed_as_if_live(streamer, samples)
+    fed, fed_features = analyzer.finish_stream(streamer)
+    fed_decodes = len(decoded)
+    decoded.clear()
+    method, method_features = transcribe_as_if_live(analyzer, samples)
+
+    assert fed.words and method.words == fed.words and method.duration_s == fed.duration_s
+    assert np.array_equal(method_features.energy_db, fed_features.energy_db)
+    assert np.array_equal(method_features.f0_hz, fed_features.f0_hz)
+    assert fed_decodes > len(decoded) >= 1, "the answer was looked ahead at, and only the kept stretch decoded"

@@ -41,7 +41,7 @@ from pathlib import Path
 
 import numpy as np
 
-from mockloop.analysis.decode import load_audio
+from mockloop.analysis.decode import SAMPLE_RATE, load_audio
 from mockloop.analysis.fillers import FILLED_PAUSE, canonical_filled_pause, find_fillers
 from mockloop.models import Filler, Pause, Word
 from mockloop.analysis.pipeline import Analyzer
@@ -98,9 +98,7 @@ class Method:
         if self.enter_delay_s:
             samples = np.concatenate([samples, room_tone(samples, self.enter_delay_s)])
         if self.live:
-            streamer = self.analyzer.start_stream(live=True)
-            feed_as_if_live(streamer, samples)
-            transcript, features = self.analyzer.finish_stream(streamer)
+            transcript, features = transcribe_as_if_live(self.analyzer, samples)
         else:
             transcript, features = self.analyzer.transcribe_samples(samples)
         from mockloop.analysis.delivery import measure_delivery
@@ -137,6 +135,50 @@ def feed_as_if_live(streamer, samples: np.ndarray) -> None:
     for start in range(0, len(samples), LIVE_BLOCK):
         streamer.wait_idle()
         streamer.feed(samples[start : start + LIVE_BLOCK])
+
+
+def transcribe_as_if_live(analyzer: Analyzer, samples: np.ndarray):
+    """What ``feed_as_if_live`` into the analyzer's live stream gives, without the decodes it throws away.
+
+    Fed live, the stream transcribes its open chunk again at every pause and keeps only the last
+    of those look-aheads, or none when speech follows it; a chunk it cuts is transcribed whole
+    anyway. Which stretches it keeps depends on the audio alone (its pauses and cuts), never on
+    the words, and each decode is seeded on its own. So a first pass whose transcriber writes no
+    words, only a marker naming its stretch, finds the stretches kept; the second, through the
+    same live stream, decodes those and gives the others no words. Same words and frames as
+    decoding every look-ahead, for about the cost of a file (tests/test_streaming_accuracy.py).
+    """
+    from mockloop.analysis.stream import StreamingTranscriber
+
+    probe = analyzer.start_stream(live=True)
+    settings = probe.settings
+    probe.close()
+
+    def stretch(samples_: np.ndarray, offset_s: float) -> tuple[int, int]:
+        return round(offset_s * SAMPLE_RATE), len(samples_)
+
+    def marker(samples_, offset_s, _sound_end_s):
+        return [Word("%d:%d" % stretch(samples_, offset_s))]
+
+    first = StreamingTranscriber(marker, settings)
+    _feed_or_close(first, samples)
+    kept = {tuple(int(n) for n in w.text.split(":")) for w in first.finish().words}
+    real = analyzer.transcriber.transcribe
+
+    def only_kept(samples_, offset_s, sound_end_s):
+        return real(samples_, offset_s, sound_end_s) if stretch(samples_, offset_s) in kept else []
+
+    second = StreamingTranscriber(only_kept, settings)
+    _feed_or_close(second, samples)
+    return analyzer.finish_stream(second)
+
+
+def _feed_or_close(streamer, samples: np.ndarray) -> None:
+    try:
+        feed_as_if_live(streamer, samples)
+    except BaseException:
+        streamer.close()
+        raise
 
 
 def room_tone(samples: np.ndarray, seconds: float) -> np.ndarray:
