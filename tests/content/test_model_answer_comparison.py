@@ -85,3 +85,19 @@ def test_the_terminal_scorecard_shows_the_comparison_for_a_prompt(tmp_path):
     cost = next(m for m in get_model_answer("sd-rate-limiter").moves if m.item == "estimates_cost")
     assert f"Against the model answer: 10 of the 11 moves; missing: {cost.label}" in out
     assert " ".join(cost.say.split()[:6]) in out  # the model's words beside the missing move
+
+
+def test_the_eval_prints_both_measures_beside_their_baselines(tmp_path, capsys):
+    import shutil
+
+    from content_helpers import LABELLED
+    from mockloop.content.model_answer_eval import main
+
+    for name in ("dev/sd_rate_limiter_no_cost", "dev/sd_drift_dashboard_weak"):
+        shutil.copy(LABELLED / f"{name}.yaml", tmp_path)
+    assert main([str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "all                 41        41" in out  # every model answer fully met
+    # 11 + 11 moves; the rate limiter misses only cost (10 labelled met), the drift answer all.
+    assert "labelled answers with a prompt: 2 (22 moves)" in out
+    assert f"every move made: {10 / 22:.3f}" in out and "as the human labels say: 1.000" in out
