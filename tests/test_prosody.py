@@ -162,3 +162,29 @@ def test_a_rise_the_speaker_goes_straight_on_from_is_not_an_ending(tmp_path):
         words += [Word(w, round(t + 0.3 * k, 2), round(t + 0.3 * k + 0.25, 2)) for k, w in enumerate("and the readers stay separate.".split())]
         p = measure_prosody(words, acoustics.measure(samples), pitch_track(samples), SETTINGS)
         assert (len(p.uptalk) == 1) is uptalk
+
+
+@pytest.mark.parametrize(
+    "after, uptalk",
+    [
+        ("I chose Kafka for replay.", True),  # Whisper glued the next statement on at a comma
+        ("what is the latency budget?", True),  # ... or the question that follows
+        ("sorry, the readers own it.", False),  # a repair after the comma: the sentence goes on
+        ("um, the readers own it.", False),  # a hesitation: the sentence goes on
+    ],
+)
+def test_a_rise_before_a_comma_and_a_sentence_length_silence_is_an_ending(tmp_path, after, uptalk):
+    """A statement Whisper ended with a comma is judged on its own ending when the speaker stopped there."""
+    text = "The storage team owns the partitioning plan?"
+    rising = _espeak(tmp_path, f"<speak>{text}</speak>")
+    rising = rising[: np.flatnonzero(np.abs(rising) > 0.01)[-1] + 1]
+    more = _espeak(tmp_path, f"<speak>{after}</speak>")
+    more = more[np.flatnonzero(np.abs(more) > 0.01)[0] :]
+    silence_s = SETTINGS.comma_sentence_pause_s + 0.2
+    tone = np.random.default_rng(2).normal(0, 10 ** (-55 / 20), int(silence_s * SAMPLE_RATE)).astype(np.float32)
+    samples = np.concatenate([rising, tone, more])
+    words = _words_over(rising, text.replace("?", ","))
+    t = (len(rising) + len(tone)) / SAMPLE_RATE
+    words += [Word(w, round(t + 0.3 * k, 2), round(t + 0.3 * k + 0.25, 2)) for k, w in enumerate(after.split())]
+    p = measure_prosody(words, acoustics.measure(samples), pitch_track(samples), SETTINGS)
+    assert [s.text for s in p.uptalk] == (["The storage team owns the partitioning plan,"] if uptalk else [])

@@ -25,8 +25,6 @@ def test_pitch_range_ranks_like_the_constructed_ranges(constructed):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(reason="measured recall 0.82 (9/11): Whisper merges a rising statement into the question after it, "
-                   "and one piper bend measures 1.5 semitones", strict=False)
 def test_uptalk_precision_and_recall(constructed):
     found, base = constructed["uptalk"], constructed["uptalk_baseline"]
     assert found["recall"] > base["recall"]
@@ -34,8 +32,8 @@ def test_uptalk_precision_and_recall(constructed):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(reason="measured recall 0.80 (8/10): tiny.en writes 'My, my recommendation' as 'My recommendation' "
-                   "and garbles 'The, sorry, the'; the words never reach the detector", strict=False)
+@pytest.mark.xfail(reason="measured recall 0.40 (4/10): with the current guard tiny.en writes 'Our target is, our "
+                   "target is', 'My, my' and 'We, we will' once each and garbles 'The, sorry, the'; the words never reach the detector", strict=False)
 def test_repetition_precision_and_recall(constructed):
     found = constructed["repetitions"]
     assert found["precision"] >= TARGET and found["recall"] >= TARGET

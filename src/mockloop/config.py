@@ -169,6 +169,12 @@ class ProsodySettings:
     final_tail_frames: int = 4  # frames averaged for the end level
     min_final_voiced_frames: int = 8
     min_final_pause_s: float = 0.25  # a statement ends where the speaker stops (the silent-pause threshold)
+    # Whisper sometimes writes a comma where the speaker ended a sentence and glues the next one on
+    # ("... the holiday peak, I chose Kafka ..."). A comma followed by a silence this long is taken
+    # as a sentence end for the ending measures. 0.5 s is twice the silent-pause threshold, in
+    # the middle of the 0.2-1 s "medium" pause class of Campione & Véronis ("A large-scale
+    # multilingual study of silent pause duration", Speech Prosody 2002); chosen, not fitted.
+    comma_sentence_pause_s: float = 0.5
     # Last word this much quieter than the rest of its sentence. Measured: statements said evenly
     # end 0-6 dB below their body (ordinary final lowering); espeak-ng x-soft endings 8-14 dB.
     trail_off_db: float = 7.0

@@ -216,6 +216,67 @@ def final_rise_semitones(f0_hz: np.ndarray, keep: np.ndarray, median_hz: float, 
     return end_level - lowest
 
 
+def _silence_after_s(words: list[Word], index: int, features: FrameFeatures, reach_s: float = 0.5) -> float | None:
+    """Longest silence (seconds) in the audio between word ``index`` and the next timed word.
+
+    Looked for in the audio around the boundary, since Whisper's word times often run over the
+    silence between sentences. None when either side is untimed or nothing follows.
+    """
+    end = words[index].end
+    following = next((w.start for w in words[index + 1 :] if w.start is not None), None)
+    if end is None or following is None:
+        return None
+    a = max(0, int((end - 0.3) / HOP_S))
+    b = min(features.n_frames, int(np.ceil((following + reach_s) / HOP_S)))
+    quiet = features.energy_db[a:b] < features.speech_threshold_db()
+    return max(following - end, max((y - x for x, y in runs(quiet)), default=0) * HOP_S)
+
+
+_MIN_CLAUSE_WORDS = 3
+
+
+def spoken_statements(words: list[Word], sentences: list[Sentence], features: FrameFeatures,
+                      settings: ProsodySettings) -> list[Sentence]:
+    """The sentences as the ending measures see them: split again where a comma is followed by a
+    sentence-length silence (``comma_sentence_pause_s``), so a statement Whisper glued to the next
+    sentence ("... the holiday peak, I chose Kafka ...", "... the engineer, what is the budget?")
+    is judged on its own ending, and is not taken for part of a question."""
+    from mockloop.analysis.fillers import filled_pause_spellings
+    from mockloop.analysis.repetitions import editing_phrase_length
+
+    skip = filled_pause_spellings()
+    out = []
+    for sentence in sentences:
+        first = sentence.first
+        norms = [normalise(w.text) for w in words[sentence.first : sentence.last + 1]]
+        content = [j for j, n in enumerate(norms) if n and n not in skip]
+        for k in range(sentence.first, sentence.last):
+            j = k - sentence.first
+            if not words[k].text.rstrip("'\")").endswith((",", ";")) or not norms[j]:
+                continue
+            before = sum(1 for c in content if first - sentence.first <= c <= j)
+            after = [c for c in content if c > j]
+            # A clause on each side (a sentence needs a subject and a verb), and no hesitation or
+            # repair after the comma ("Kafka, sorry, Kinesis", "forced, um, a liner"): those are
+            # pauses inside a sentence, not ends.
+            if before < _MIN_CLAUSE_WORDS or len(after) < _MIN_CLAUSE_WORDS:
+                continue
+            following = norms[j + 1] if j + 1 < len(norms) else ""
+            if not following or following in skip or editing_phrase_length(norms, j + 1):
+                continue
+            silence = _silence_after_s(words, k, features, reach_s=0.0)
+            if silence is not None and silence >= settings.comma_sentence_pause_s:
+                part = words[first : k + 1]
+                out.append(_sentence(part, first, k, sum(1 for w in part if normalise(w.text))))
+                first = k + 1
+        if first == sentence.first:
+            out.append(sentence)
+        else:
+            part = words[first : sentence.last + 1]
+            out.append(_sentence(part, first, sentence.last, sum(1 for w in part if normalise(w.text))))
+    return out
+
+
 def _speaker_stops_after(words: list[Word], sentence: Sentence, features: FrameFeatures, settings: ProsodySettings) -> bool:
     """Whether the speaker pauses after the sentence (or the answer ends there).
 
@@ -224,17 +285,8 @@ def _speaker_stops_after(words: list[Word], sentence: Sentence, features: FrameF
     pause is looked for in the audio around the boundary, since Whisper's word times often run
     over the silence between sentences.
     """
-    end = words[sentence.last].end
-    following = next((w.start for w in words[sentence.last + 1 :] if w.start is not None), None)
-    if end is None or following is None:
-        return True
-    if following - end >= settings.min_final_pause_s:
-        return True
-    a = max(0, int((end - 0.3) / HOP_S))
-    b = min(features.n_frames, int(np.ceil((following + 0.5) / HOP_S)))
-    quiet = features.energy_db[a:b] < features.speech_threshold_db()
-    longest = max((y - x for x, y in runs(quiet)), default=0)
-    return longest * HOP_S >= settings.min_final_pause_s
+    silence = _silence_after_s(words, sentence.last, features)
+    return silence is None or silence >= settings.min_final_pause_s
 
 
 def _level_db(energy_db: np.ndarray) -> float | None:
@@ -319,7 +371,8 @@ def measure_prosody(words: list[Word], features: FrameFeatures | None, f0_hz: np
     intensity_range = float(np.percentile(voiced_energy, 90) - np.percentile(voiced_energy, 10))
 
     uptalk, trailing, statements = [], [], 0
-    for sentence in split_sentences(words) if sentences is None else sentences:
+    sentences = split_sentences(words) if sentences is None else sentences
+    for sentence in spoken_statements(words, sentences, features, settings):
         if sentence.start is None or sentence.question or not _speaker_stops_after(words, sentence, features, settings):
             continue
         statements += 1

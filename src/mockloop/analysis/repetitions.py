@@ -38,6 +38,11 @@ _EDITING_TERMS = (
 _EDIT_FIRST_WORDS = frozenset(term[0] for term in _EDITING_TERMS)
 
 
+def editing_phrase_length(norms: list[str], i: int) -> int:
+    """Words in the editing phrase ("sorry", "I mean", ...) that starts at ``norms[i]``; 0 if none."""
+    return next((len(term) for term in _EDITING_TERMS if tuple(norms[i : i + len(term)]) == term), 0)
+
+
 def _stem(norm: str) -> str:
     """'we'll' -> 'we'; contractions restart the same word."""
     return norm.split("'", 1)[0]
