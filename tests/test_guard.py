@@ -124,24 +124,66 @@ def test_the_guards_frame_energy_is_the_frame_energy_of_the_acoustics():
 # --------------------------------------------------------------------------- fillers from the prompted decode
 
 
+def timed(text: str) -> list[Word]:
+    """Words written "text@start-end", as a decode gives them."""
+    words = []
+    for item in text.split():
+        word, times = item.rsplit("@", 1)
+        start, end = times.split("-")
+        words.append(Word(word, float(start), float(end), 0.9))
+    return words
+
+
 def test_a_filled_pause_the_prompted_decode_adds_between_agreeing_words_fills_that_gap():
-    words = [Word("so", 0.5, 0.7), Word("the", 1.6, 1.7), Word("plan", 1.7, 2.0)]
-    merged = merge_filled_pauses(words, "So, um, the plan.".split(), 2.5)
+    words = timed("so@0.5-0.7 the@1.6-1.7 plan@1.7-2.0")
+    prompted = timed("So,@0.5-0.7 um,@0.8-1.4 the@1.6-1.7 plan.@1.7-2.0")
+    merged = merge_filled_pauses(words, prompted, 2.5)
     assert [w.text for w in merged] == ["so", "um", "the", "plan"]
     assert (merged[1].start, merged[1].end) == (0.7, 1.6)
 
 
 def test_a_filled_pause_before_the_first_word_opens_the_answer():
-    words = [Word("We", 1.2, 1.4), Word("ship", 1.4, 1.8)]
-    merged = merge_filled_pauses(words, "Uh, we ship.".split(), 2.0)
+    words = timed("We@1.2-1.4 ship@1.4-1.8")
+    merged = merge_filled_pauses(words, timed("Uh,@0.3-0.9 we@1.2-1.4 ship.@1.4-1.8"), 2.0)
     assert [w.text for w in merged] == ["Uh", "We", "ship"]
     assert merged[0].start == 0.0 and merged[0].end == 1.2
+
+
+def test_a_filler_among_words_the_decodes_write_differently_goes_to_its_place_among_ours():
+    """The prompted decode splits "words words" differently: its "um" still lands before "and"."""
+    words = timed("more@0.2-0.5 words@0.5-0.8 words@0.8-1.1 and@2.0-2.2 that's@2.2-2.5 all@2.5-2.8")
+    prompted = timed(
+        "more@0.2-0.5 words.@0.5-0.8 Words,@0.8-1.0 words.@1.0-1.1 Um,@1.3-1.7 and@2.0-2.2 that's@2.2-2.5 all.@2.5-2.8"
+    )
+    merged = merge_filled_pauses(words, prompted, 3.0)
+    assert [w.text for w in merged] == ["more", "words", "words", "Um", "and", "that's", "all"]
+
+
+def test_a_filler_the_unprompted_words_stretch_over_gets_the_prompted_decodes_gap():
+    """Whisper's unprompted "but" and "Montreal" touch where the speaker said "um"."""
+    words = timed("But@1.6-2.1 Montreal@2.1-3.4")
+    prompted = timed("But,@1.6-2.2 um,@2.34-2.72 Montreal@2.95-3.4")
+    merged = merge_filled_pauses(words, prompted, 4.0)
+    assert [w.text for w in merged] == ["But", "um", "Montreal"]
+    assert (merged[1].start, merged[1].end) == (2.2, 2.95)
+
+
+def test_where_both_decodes_wrote_filled_pauses_the_prompted_run_is_taken():
+    words = timed("Montreal,@0.5-1.2 uh,@1.5-1.6 forced@2.0-2.4")
+    prompted = timed("Montreal,@0.5-1.2 uh,@1.3-1.5 uh,@1.6-1.8 forced@2.0-2.4")
+    merged = merge_filled_pauses(words, prompted, 3.0)
+    assert [w.text for w in merged] == ["Montreal,", "uh", "uh", "forced"]
+
+
+def test_without_prompted_fillers_the_words_stay_as_they_are():
+    words = timed("Montreal,@0.5-1.2 uh,@1.5-1.6 forced@2.0-2.4")
+    assert merge_filled_pauses(words, timed("Montreal,@0.5-1.2 forced@2.0-2.4"), 3.0) == words
 
 
 def test_fillers_the_prompted_decode_wrote_instead_of_words_are_not_taken():
     """The prompt's failure mode: a sentence replaced by a run of "hmm"."""
     words = spoken("the load is fifty thousand writes per second".split())
-    prompted = "the load is".split() + ["hmm,"] * 12
+    prompted = spoken("the load is".split() + ["hmm,"] * 12)
     merged = merge_filled_pauses(words, prompted, 4.0)
     assert [w.text for w in merged] == [w.text for w in words]
 

@@ -40,48 +40,78 @@ DISCOURSE = "discourse"
 
 
 
-def merge_filled_pauses(words: list[Word], prompted: list[str], end_s: float) -> list[Word]:
+def merge_filled_pauses(words: list[Word], prompted: list[Word], end_s: float) -> list[Word]:
     """Put the filled pauses of a prompted decode into the gaps of the unprompted words.
 
     The disfluency prompt makes Whisper write filled pauses it otherwise drops, but also makes it
-    drop sentences and write runs of "hmm". So only its filled pauses are taken, and only where
-    its text agrees with the unprompted words on both sides (a pure insertion between matching
-    words, or at the edge of a differing stretch); words it replaced are never taken. Each
-    inserted filler spans its gap (``end_s`` closes a gap at the end) and is placed on its own
-    syllable, or dropped, by verify_filled_pauses.
+    drop sentences and write runs of "hmm", and its other words differ here and there from the
+    unprompted ones. So the two decodes are aligned on their ordinary words only (filled pauses
+    left out of both), and each run of prompted filled pauses goes to the gap of the unprompted
+    words where its neighbours land: exactly inside agreeing text, in proportion inside a
+    differing stretch. A run that stands where the prompted decode lost words is not taken (the
+    fillers replaced speech). Where both decodes wrote filled pauses in a gap, the prompted run
+    wins, since it was decoded with fillers in mind.
+
+    Each taken filler spans the prompted decode's own gap between its neighbours (Whisper
+    stretches the unprompted neighbours over a filler it left out, so their gap may be empty),
+    kept within the unprompted neighbours' extent; ``end_s`` closes a gap at the end.
+    verify_filled_pauses then places it on its own syllable or drops it.
     """
-    ours = [normalise(w.text) for w in words]
-    theirs = [normalise(t) for t in prompted]
-    before: dict[int, list[str]] = {}
-    matcher = SequenceMatcher(None, ours, theirs, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag not in ("insert", "replace"):
-            continue
-        block = [t for t in prompted[j1:j2]]
-        is_filled = [canonical_filled_pause(t) is not None for t in block]
-        if tag == "insert":
-            if all(is_filled):
-                before.setdefault(i1, []).extend(block)
-            continue
-        lead = next((k for k, f in enumerate(is_filled) if not f), len(block))
-        tail = next((k for k, f in enumerate(reversed(is_filled)) if not f), len(block))
-        if lead == len(block):  # fillers in place of words: the words stay, the fillers go
-            continue
-        before.setdefault(i1, []).extend(block[:lead])
-        if tail:
-            before.setdefault(i2, []).extend(block[len(block) - tail :])
-    if not before:
+    ordinary, own = _split_filled(words)
+    theirs, runs = _split_filled(prompted)
+    if not runs:
         return words
+    opcodes = SequenceMatcher(
+        None, [normalise(w.text) for w in ordinary], [normalise(w.text) for w in theirs], autojunk=False
+    ).get_opcodes()
+    lost_before = {j1 for tag, _i1, _i2, j1, _j2 in opcodes if tag == "delete"}
+    taken: dict[int, list[Word]] = {}
+    for j, run in runs.items():
+        if j in lost_before:
+            continue
+        position = _aligned_position(opcodes, j, len(ordinary), len(theirs))
+        if position is None:
+            continue
+        low = theirs[j - 1].end if j > 0 and theirs[j - 1].end is not None else 0.0
+        high = theirs[j].start if j < len(theirs) and theirs[j].start is not None else end_s
+        if position > 0 and ordinary[position - 1].start is not None:
+            low = max(low, ordinary[position - 1].start)
+        if position < len(ordinary) and ordinary[position].end is not None:
+            high = min(high, ordinary[position].end)
+        high = max(low, high)
+        taken[position] = [Word(w.text.strip(".,?!"), round(low, 3), round(high, 3), probability=0.0) for w in run]
     merged: list[Word] = []
-    for i in range(len(words) + 1):
-        for text in before.get(i, ()):
-            gap_start = next((w.end for w in reversed(words[:i]) if w.end is not None), 0.0)
-            gap_end = next((w.start for w in words[i:] if w.start is not None), end_s)
-            gap_end = max(gap_start, gap_end)
-            merged.append(Word(text.strip(".,?!"), round(gap_start, 3), round(gap_end, 3), probability=0.0))
-        if i < len(words):
-            merged.append(words[i])
+    for position in range(len(ordinary) + 1):
+        merged.extend(taken.get(position, own.get(position, [])))
+        if position < len(ordinary):
+            merged.append(ordinary[position])
     return merged
+
+
+def _split_filled(words: list[Word]) -> tuple[list[Word], dict[int, list[Word]]]:
+    """The ordinary words, and the runs of filled pauses by the ordinary word they precede."""
+    ordinary: list[Word] = []
+    runs: dict[int, list[Word]] = {}
+    for word in words:
+        if canonical_filled_pause(word.text) is not None:
+            runs.setdefault(len(ordinary), []).append(word)
+        else:
+            ordinary.append(word)
+    return ordinary, runs
+
+
+def _aligned_position(opcodes, j: int, n_ours: int, n_theirs: int) -> int | None:
+    """Where the gap before prompted word ``j`` falls among the unprompted words, or None."""
+    for tag, i1, i2, j1, j2 in opcodes:
+        if j1 <= j < j2:
+            if tag == "equal":
+                return i1 + (j - j1)
+            if tag == "insert":
+                return i1
+            return i1 + round((j - j1) * (i2 - i1) / (j2 - j1))
+    if j == n_theirs and not (opcodes and opcodes[-1][0] == "delete"):
+        return n_ours
+    return None
 
 
 # --------------------------------------------------------------------------- audio checks

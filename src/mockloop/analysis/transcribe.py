@@ -151,7 +151,7 @@ class Transcriber:
         With the guard on (the default), the words of an unprompted decode are checked against
         the audio and stretches it does not support are decoded again in shorter windows (see
         analysis/guard.py); then the filled pauses of a prompted decode on the same encoder
-        output are merged into the gaps between them.
+        output are merged into the gaps between them (fillers.merge_filled_pauses).
         """
         samples = np.ascontiguousarray(samples, dtype=np.float32)
         decoder = _Decoder(self.load(), self.settings)
@@ -161,7 +161,7 @@ class Transcriber:
             energy_db = guard.frame_energy_db(samples)
             words = _repair(decoder, samples, words, energy_db, self.settings)
             if self.settings.filler_prompt:
-                prompted = decoder.texts(window, sound_end_s)
+                prompted = decoder.prompted_words(window, sound_end_s)
                 end_s = sound_end_s if sound_end_s is not None else len(samples) / SAMPLE_RATE
                 words = merge_filled_pauses(words, prompted, end_s)
         return [_shifted(w, offset_s) for w in words]
@@ -204,7 +204,8 @@ class _Decoder:
     """faster-whisper's decoding loop on features encoded once, so two decodes share the encoder.
 
     The unprompted decode (beam search, temperature fallback under a fixed sampling seed) gives
-    the words with times; the prompted one (greedy, no word alignment) is read only for fillers.
+    the words with times; the prompted one (beam search at temperature 0, with word times) is
+    read only for its filled pauses.
     """
 
     def __init__(self, model, settings: TranscribeSettings):
@@ -275,11 +276,15 @@ class _Decoder:
             words.extend(words_from_pieces(segment.words or []))  # "50" ",000" -> "50,000"
         return words
 
-    def texts(self, window: _Window, sound_end_s: float | None) -> list[str]:
-        """Whitespace-separated tokens of the prompted decode (no times: only its fillers are used)."""
+    def prompted_words(self, window: _Window, sound_end_s: float | None) -> list[Word]:
+        """Words of the prompted decode, read only for its filled pauses and where they fall.
+
+        Word times are needed: Whisper stretches the unprompted words over a filler it left
+        out, and the prompted decode's gap around the filler is where its sound is searched.
+        """
         settings = self.settings
-        options = self._options(settings.filler_prompt, 0.0, settings.filler_beam_size, False, window.duration_s)
-        return [token for segment in self._segments(window, options, sound_end_s) for token in segment.text.split()]
+        options = self._options(settings.filler_prompt, 0.0, settings.filler_beam_size, True, window.duration_s)
+        return [w for segment in self._segments(window, options, sound_end_s) for w in words_from_pieces(segment.words or [])]
 
 
 def _repair(decoder: _Decoder, samples: np.ndarray, words: list[Word], energy_db: np.ndarray, settings: TranscribeSettings) -> list[Word]:
