@@ -66,6 +66,17 @@ def test_the_views_get_none_for_a_prompt_the_bank_no_longer_has():
     assert comparison_for(result, "sd-rate-limiter").made == 10
 
 
+def test_a_follow_up_answer_is_not_set_beside_the_whole_model_answer():
+    from mockloop.content.probes import FollowUp, judge_follow_up
+
+    prompt = get_prompt("sd-rate-limiter")
+    text = "It would cost about six thousand dollars a month for the Redis clusters in three regions."
+    whole = judge_content(text_transcript(text), prompt.kind, prompt=prompt)
+    probe = prompt.probes["estimates_cost"][0]
+    follow_up = FollowUp(items=("estimates_cost",), text=probe, probe=probe)
+    assert comparison_for(judge_follow_up(whole, follow_up, prompt), prompt.id) is None
+
+
 def test_the_terminal_scorecard_shows_the_comparison_for_a_prompt(tmp_path):
     import os
     import subprocess

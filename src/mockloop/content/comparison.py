@@ -78,13 +78,13 @@ def compare_with_model(prompt, content: ContentResult, answer: Optional[ModelAns
 
 
 def comparison_for(content: ContentResult, prompt_id: Optional[str]) -> Optional[AnswerComparison]:
-    """The comparison for a judged answer that names its prompt, or None: no prompt, a prompt the
-    bank no longer has (an old session), or answers that do not load. For the views, which show
-    it when they can and otherwise leave it out."""
+    """The comparison for a judged answer that names its prompt, or None: no prompt, a follow-up
+    answer (it answers one question, not the prompt), a prompt the bank no longer has (an old
+    session), or answers that do not load. For the views, which show it when they can."""
     from mockloop.content.prompts import get_prompt
     from mockloop.errors import MockloopError
 
-    if not prompt_id:
+    if not prompt_id or (content.extras or {}).get("follow_up"):
         return None
     try:
         return compare_with_model(get_prompt(str(prompt_id)), content)
