@@ -214,6 +214,7 @@ SESSION_SHAPE = obj(
         "scorecard": optional(file_name), "error": optional(text), "process": optional(PROCESS_SHAPE),
         "recovered_at": optional(timestamp), "rescored_at": optional(timestamp),
         "notes": optional(list_of(text)),
+        "drill": optional(obj({"item": text, "from_session": optional(text), "at_s": optional(number(0.0))}, required=("item",))),
         "skipped": optional(list_of(obj({"question": text, "asks": list_of(text), "reason": text}, required=("question", "reason")))),
     },
     required=("id", "created_at", "prompt", "answers"),

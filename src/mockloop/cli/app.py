@@ -244,9 +244,9 @@ def models():
 
 def _register_command_groups() -> None:
     """The prompts, interview and review command groups register themselves on the app."""
-    from mockloop.cli import interview, prompts, review
+    from mockloop.cli import interview, practice, prompts, review
 
-    for group in (prompts, interview, review):
+    for group in (prompts, interview, review, practice):
         group.register(app)
 
 

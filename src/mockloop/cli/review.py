@@ -192,6 +192,9 @@ def history(
         table.add_row(row["id"], *prompt, *[number(n, row.get(n)) for n, _, _ in METRICS])
     table.add_row("trend", *([""] if wide else []), *[sparkline([row.get(n) for row in rows]) for n, _, _ in METRICS], style="bold cyan")
     stdout.print(table)
+    from mockloop.cli.practice import show_skills
+
+    show_skills(sessions_dir, kind, last)
 
 
 def _fmt(value) -> str:

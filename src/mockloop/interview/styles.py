@@ -33,6 +33,7 @@ class Style:
     cut_in_s: Optional[float] = None  # interrupts once at this point of the main answer
     cut_in: str = ""
     probes_live: bool = False  # asks one follow-up at a natural pause late in the design phase
+    countdown: tuple[float, ...] = ()  # seconds left at which the time is said (timed drills)
 
 
 STYLES: dict[str, Style] = {
@@ -95,6 +96,9 @@ def cues_for(style: Style, phases: Sequence, limit_s: float) -> list[Cue]:
         late = limit_s - LATE_CUE_S
         if late > 0 and not any(abs(cue.at_s - late) < 60 for cue in cues):
             cues.append(Cue(late, "time_cue", "About ten minutes left."))
+    for left in style.countdown:
+        if 0 < left < limit_s:
+            cues.append(Cue(limit_s - left, "time_cue", f"{spoken_seconds(left)} left."))
     if style.cut_in_s is not None and style.cut_in_s < limit_s:
         cues.append(Cue(style.cut_in_s, "cut_in", style.cut_in))
     return sorted(cues, key=lambda cue: cue.at_s)
@@ -125,6 +129,19 @@ def _phase_pairs(phases: Sequence) -> list[tuple[str, float]]:
 
 _ONES = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
 _TENS = {2: "twenty", 3: "thirty", 4: "forty", 5: "fifty", 6: "sixty"}
+
+
+def spoken_seconds(seconds: float) -> str:
+    """'thirty seconds', 'a minute' (whole minutes are said as minutes)."""
+    whole = int(round(seconds))
+    if whole >= 60 and whole % 60 == 0:
+        return spoken_minutes(whole)
+    if whole < 20:
+        return f"{_ONES[whole]} seconds"
+    tens, ones = divmod(whole, 10)
+    if tens not in _TENS:
+        return f"{whole} seconds"
+    return f"{_TENS[tens]}{'-' + _ONES[ones] if ones else ''} seconds"
 
 
 def spoken_minutes(seconds: float) -> str:
