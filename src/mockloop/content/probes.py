@@ -33,15 +33,16 @@ UNPROBED_CHECKS = frozenset({"scope_before_design", "within_time_limit", "plain_
 QUOTE_WORDS = 12
 # A probe whose distinctive words the candidate already said together is about something covered:
 # at least this many of them, and at least this share, in one sentence of the answer.
-COVERED_MIN_WORDS = 2
-COVERED_SHARE = 0.5
+COVERED_MIN_WORDS = 3
+COVERED_SHARE = 0.75
 _STOPWORDS = frozenset(
     """a an the and or but of to in on at by for with from into about over as is are was were be been
     being do does did done have has had it its this that these those there their they them you your
     yours we our us i me my what which who whom whose when where why how would could should will can
     may might must shall not no if then than so just really right now say tell give me one each any
     some more most much many very out up down off again once also too only own same such both all
-    make made going go get got let us think walk through happens happen before after""".split()
+    make made going go get got let us think walk through happens happen before after because since
+    design system""".split()
 )
 
 
@@ -186,15 +187,20 @@ def _near_hits(doc: Doc, rubric: Rubric) -> dict[str, Hit]:
 
 
 def _names_covered_subject(probe: str, item_id: str, met: set[str], rubric: Rubric) -> bool:
-    """Whether the probe is about the subject of another item the answer already met."""
+    """Whether the probe is about the subject of another item the answer already met, rather
+    than its own ("what are you assuming about traffic?" names the load, not an assumption)."""
     probe_doc = segment(transcript_from_text(probe))
-    for other in met:
-        if other == item_id or other not in rubric.rules:
-            continue
-        for pattern in rubric.rules[other].topic:
-            if any(probe_doc.search(pattern, index) for index in range(len(probe_doc.sentences))):
-                return True
-    return False
+
+    def names(item: str) -> bool:
+        return any(
+            probe_doc.search(pattern, index)
+            for pattern in rubric.rules[item].topic
+            for index in range(len(probe_doc.sentences))
+        )
+
+    if item_id in rubric.rules and names(item_id):
+        return False
+    return any(other != item_id and other in rubric.rules and names(other) for other in met)
 
 
 def _content_words(text: str) -> set[str]:
