@@ -273,6 +273,11 @@ ANALYSIS_SHAPE = obj(
             obj(
                 {
                     "score": SCORE,
+                    "clarifying": optional(obj({
+                        "asked": optional(list_of(obj({"fact": text, "start": OPT_TIME, "quote": optional(text)}, required=("fact",)))),
+                        "missed_critical": optional(list_of(text)),
+                        "scoped_before_design": optional(boolean),
+                    })),
                     "rubric": optional(list_of(obj(
                         {"id": text, "met": boolean, "note": optional(text),
                          "evidence": optional(list_of(obj({"quote": text, "start": OPT_TIME})))},
@@ -282,6 +287,11 @@ ANALYSIS_SHAPE = obj(
             )
         ),
         "scorecard": obj({"delivery_score": SCORE, "content_score": SCORE, "tips": optional(list_of(text)), "warnings": optional(list_of(text))}),
+        "turns": optional(list_of(obj(
+            {"speaker": one_of("interviewer", "candidate"), "kind": optional(text), "start": OPT_TIME, "end": OPT_TIME,
+             "text": text, "fact": optional(text)},
+            required=("speaker", "text"),
+        ))),
     },
     required=("delivery", "scorecard"),
 )

@@ -38,6 +38,7 @@ class StopReason(str, enum.Enum):
     DEVICE_ERROR = "device_error"  # microphone gone mid-answer
     WRITE_ERROR = "write_error"  # disk full or file not writable
     STOPPED = "stopped"  # ended by the program (e.g. a test)
+    TURN_END = "turn_end"  # the candidate closed their answer ("that's my design") and stopped
 
 
 class RecordingError(MockloopError):

@@ -21,7 +21,7 @@ from mockloop.content.facts import fact_for_question, normalise
 
 SPEAKERS = ("interviewer", "candidate")
 # What a turn is; "answer" is the candidate speaking, the rest are the interviewer's kinds.
-TURN_KINDS = ("prompt", "answer", "clarification", "neutral", "follow_up", "time_cue", "closing")
+TURN_KINDS = ("prompt", "answer", "question", "clarification", "neutral", "follow_up", "time_cue", "closing")
 
 # A pause this long inside a sentence-less stretch of words ends a sentence (Whisper drops stops).
 SENTENCE_GAP_S = 0.7
@@ -293,6 +293,49 @@ def grade_clarifying(questions: Sequence[DetectedQuestion], prompt, first_design
         tuple(asked), missed, first_q, first_design_s, scoped,
         {f.id: f.answer for f in facts if f.id in missed},
     )
+
+
+# --- one transcript of the conversation ---------------------------------------------------------
+
+
+def first_design_s(content) -> Optional[float]:
+    """When the first design statement was said, from the rule judge's sequencing block."""
+    point = ((getattr(content, "extras", None) or {}).get("sequencing") or {}).get("first_design_statement")
+    return point.get("start") if isinstance(point, dict) else None
+
+
+def candidate_turns(words: Sequence, questions: Sequence[DetectedQuestion], interviewer: Sequence[Turn]) -> list[Turn]:
+    """The candidate's words as turns: split where the interviewer spoke, each question put to the
+    interviewer a turn of its own (kind "question", with the fact it reached)."""
+    breaks = sorted(t.start for t in interviewer if t.start > 0)
+    asked = {round(q.start, 3): q for q in questions if q.addressed}
+    turns: list[Turn] = []
+    group: list[Sentence] = []
+
+    def flush():
+        if group:
+            turns.append(Turn("candidate", "answer", group[0].start, group[-1].end, " ".join(s.text for s in group)))
+            group.clear()
+
+    for sentence in sentences(words):
+        if group and any(group[-1].end <= b <= sentence.start for b in breaks):
+            flush()
+        question = asked.get(round(sentence.start, 3))
+        if question is not None:
+            flush()
+            turns.append(Turn("candidate", "question", sentence.start, sentence.end, sentence.text, question.fact))
+        else:
+            group.append(sentence)
+    flush()
+    return turns
+
+
+def conversation_of(words: Sequence, prompt, interviewer: Sequence[Turn], content=None, heard_s: Optional[float] = None):
+    """``(turns, grade)`` for one answer: every turn in time order, and ``content.clarifying``."""
+    questions = [q for q in find_questions(words, heard_s, prompt) if q.addressed]
+    grade = grade_clarifying(questions, prompt, first_design_s(content) if content is not None else None)
+    turns = sorted(list(interviewer) + candidate_turns(words, questions, interviewer), key=lambda t: (t.start, t.speaker != "interviewer"))
+    return turns, grade
 
 
 def _gap(word, following) -> Optional[float]:

@@ -210,6 +210,8 @@ class Interview:
         self.interviewer = interviewer or make_interviewer(settings.interviewer, prompt, self.style)
         self.turns: dict[int, list] = {}  # answer index -> the interviewer's Turns during it
         self.replies_ready = threading.Event()  # set once the rules' replies are rendered (or cannot be)
+        self.clarifying: dict[int, Any] = {}  # answer index -> conversation.ClarifyingGrade
+        self._echo: dict[int, list] = {}  # answer index -> (start, end, text) of our playback during it
         self.prompt = prompt
         self.settings = settings
         self.store = store
@@ -339,9 +341,11 @@ class Interview:
         recorder.start()
         try:
             self.view.answer_started(index, recorder, limit_s, phases, self._stop_conditions(rule, limit_s))
+            listener = _Listener(self, index, recorder)
             while recorder.wait(0.1) is None:
                 if self.view.enter_pressed():
                     recorder.request_stop(StopReason.ENTER)
+                listener.hear()
                 while cues and recorder.elapsed_s >= cues[0].at_s:
                     self._say_cue(index, cues.pop(0), recorder.elapsed_s)
                 if live_probe_due(self.style, phases, recorder.elapsed_s, recorder.silent_for_s, probed):
@@ -353,6 +357,7 @@ class Interview:
             self.view.answer_finished(index, result)
             raise
         result = recorder.stop()
+        listener.finish()
         self._note_result(record, result)
         self.view.answer_finished(index, result)
         return result
@@ -521,7 +526,10 @@ class Interview:
                     raise
                 except Exception:  # noqa: BLE001 - streaming is an optimisation: fall back to the file
                     streamer = None
-            if streamer is not None:
+            echo = self._echo.get(index)
+            if streamer is not None and echo and hasattr(self._analyzer, "finish_stream"):
+                analysis = self._analyze_without_echo(index, streamer, echo)
+            elif streamer is not None:
                 analysis = self._analyzer.analyze_stream(
                     streamer, self.session.answer_audio(index).name, kind=self.prompt.kind, prompt=self.prompt
                 )
@@ -538,16 +546,32 @@ class Interview:
             _judge_as_follow_up(analysis, follow_up, self.prompt)
         self.analyses[index] = analysis
         data = _analysis_json(analysis)
-        if self.turns.get(index):
-            data["turns"] = sorted(
-                list(data.get("turns") or []) + [turn.to_dict() for turn in self.turns[index]], key=lambda turn: turn["start"]
-            )
+        from mockloop.interview.conversation import conversation_of
+
+        turns, grade = conversation_of(
+            analysis.transcript.words, self.prompt, self.turns.get(index, []), analysis.content, analysis.transcript.duration_s
+        )
+        self.clarifying[index] = grade
+        data["turns"] = [turn.to_dict() for turn in turns]
+        data.setdefault("content", {})["clarifying"] = grade.to_dict()
         record.analysis = self.session.write_json(self.session.answer_analysis(index).name, data).name
         record.delivery_score = analysis.scorecard.delivery_score
         record.content_score = analysis.scorecard.content_score
         self.session.save()
         self.view.analysis_ready(index, analysis)
         return analysis
+
+    def _analyze_without_echo(self, index: int, streamer, echo: list):
+        """Analyse the candidate's words only: ours, heard back through the microphone, are dropped."""
+        from mockloop.interview.conversation import drop_echo
+        from mockloop.models import Transcript
+
+        transcript, features = self._analyzer.finish_stream(streamer)
+        kept, _ = drop_echo(transcript.words, [(a, b) for a, b, _ in echo], [text for _, _, text in echo])
+        transcript = Transcript(kept, transcript.duration_s, transcript.model)
+        return self._analyzer.analyze_transcript(
+            transcript, features, source=self.session.answer_audio(index).name, kind=self.prompt.kind, prompt=self.prompt
+        )
 
     def _choose_probes(self, analysis) -> list:
         """The follow-ups (``mockloop.content.probes.FollowUp``) for the main answer's gaps."""
@@ -578,6 +602,76 @@ class Interview:
         if error:
             record.error = error
         self.session.save()
+
+
+class _Listener:
+    """Hears the candidate while an answer records: answers a question put to the interviewer
+    (from the fact sheet, else the style's neutral reply) while the recording goes on, and ends
+    the answer on a closing such as "that's my design". Replies are kept as interviewer turns and
+    their playback spans as echo to drop from the candidate's words."""
+
+    def __init__(self, interview: "Interview", index: int, recorder: Recorder):
+        self.interview, self.index, self.recorder = interview, index, recorder
+        self.answered: list[float] = []
+        self.speaking: threading.Thread | None = None
+
+    def hear(self) -> None:
+        from mockloop.interview.conversation import turn_end
+
+        live = self.interview._live_streams.get(self.index)
+        if live is None or (self.speaking is not None and self.speaking.is_alive()):
+            return
+        now = self.recorder.elapsed_s
+        words = [w for w in live.words_so_far() if not self._ours(w)]
+        end = turn_end(words, now, self.interview.prompt, self.answered)
+        if end is None:
+            return
+        if end.reason == "closing":
+            self.recorder.request_stop(StopReason.TURN_END)
+            return
+        self.answered.append(end.question.start)
+        self._reply(end.question)
+
+    def finish(self) -> None:
+        """Wait for a reply still being spoken, so its turn is kept."""
+        if self.speaking is not None:
+            self.speaking.join()
+
+    def _ours(self, word) -> bool:
+        spans = self.interview._echo.get(self.index, [])
+        mid = ((word.start or 0.0) + (word.end or 0.0)) / 2
+        return any(a <= mid <= b + 0.35 for a, b, _ in spans)
+
+    def _reply(self, question) -> None:
+        from mockloop.interview.conversation import Turn
+
+        interview = self.interview
+        reply = interview.interviewer.answer(question.text)
+        if getattr(reply, "note", None):
+            interview._note(reply.note)
+        kind = "clarification" if reply.fact else "neutral"
+        interview.view.interviewer_said(self.index, kind, reply.text)
+        turns = interview.turns.setdefault(self.index, [])
+        path = interview.session.path(f"reply-{self.index}-{len(turns) + 1}.wav")
+
+        def say():
+            start = self.recorder.elapsed_s
+            rendered = interview.reply_audio(reply.text)
+            if interview.settings.speak and rendered is not None and getattr(interview._speaker, "play", False):
+                from mockloop.audio_io.playback import play_file
+
+                try:
+                    play_file(rendered, device=interview.settings.output_device)
+                except MockloopError as exc:
+                    interview.view.warning(str(exc))
+            elif interview.settings.speak:
+                interview._speak(reply.text, path)
+            end = max(self.recorder.elapsed_s, start + 0.1)
+            interview._echo.setdefault(self.index, []).append((start, end, reply.text))
+            turns.append(Turn("interviewer", kind, start, end, reply.text, reply.fact))
+
+        self.speaking = threading.Thread(target=say, name="mockloop-reply", daemon=True)
+        self.speaking.start()
 
 
 # --- scores and words for the end of the interview -----------------------------------------
