@@ -135,6 +135,9 @@ def reply_latency(prompt_id: str = "sd-sensor-anomaly-review", tail_s: float = 2
     from mockloop.interview.llm_interviewer import RulesInterviewer
     from mockloop.interview.styles import STYLES
 
+    from mockloop.analysis.stream import StreamSettings
+
+    addressed_wait_s, lookahead_s = ADDRESSED_WAIT_S, StreamSettings().lookahead_pause_s
     prompt = get_prompt(prompt_id)
     interviewer = RulesInterviewer(prompt, STYLES["silent"])
     model = WhisperModel(str(embedded_model_dir()), device="cpu", compute_type="int8", cpu_threads=2)
@@ -164,8 +167,11 @@ def reply_latency(prompt_id: str = "sd-sensor-anomaly-review", tail_s: float = 2
                 render = time.perf_counter() - start
                 render_cpu = _children_cpu() - child_cpu
                 cold_play = first_block_s(rendered) if device is not None else 0.0
+                # Live, the stream's look-ahead starts decoding LOOKAHEAD_PAUSE_S into the pause, while
+                # the question detector is still waiting for the turn to end.
+                overlapped = max(addressed_wait_s, lookahead_s + tail_wall) + lookup + play
                 rows.append({
-                    "question": text, "heard": heard, "fact": reply.fact,
+                    "question": text, "heard": heard, "fact": reply.fact, "with_wait_s": overlapped,
                     "mockloop_s": tail_wall + lookup + play, "mockloop_cpu_s": tail_cpu,
                     "baseline_s": whole_wall + lookup + render + cold_play, "baseline_cpu_s": whole_cpu + render_cpu,
                     "tail_decode_s": tail_wall, "play_start_s": play, "render_s": render,
@@ -181,17 +187,18 @@ def print_report(result: dict) -> None:
     print(f"\nEnd of question to first sound of the reply, tiny.en, {result['cores']} cores, {len(rows)} questions ({', '.join(VOICES)})")
     if not result["playback_measured"]:
         print("  (no pulseaudio here: playback start not measured, left out of both columns)")
-    print(f"{'':34s} {'median s':>9s} {'max s':>7s} {'median CPU s':>13s}")
+    print(f"{'':38s} {'median s':>9s} {'max s':>7s} {'median CPU s':>13s}")
     for label, key in ((f"mockloop (last {result['tail_s']:g} s, ready reply)", "mockloop"), ("baseline (whole question, cold voice)", "baseline")):
         wall = [r[f"{key}_s"] for r in rows]
         cpu = [r[f"{key}_cpu_s"] for r in rows]
-        print(f"{label:34s} {statistics.median(wall):9.2f} {max(wall):7.2f} {statistics.median(cpu):13.2f}")
+        print(f"{label:38s} {statistics.median(wall):9.2f} {max(wall):7.2f} {statistics.median(cpu):13.2f}")
     print(f"  mockloop parts (median): tail decode {statistics.median(r['tail_decode_s'] for r in rows):.2f} s, "
           f"playback start {statistics.median(r['play_start_s'] for r in rows):.3f} s; baseline voice render "
           f"{statistics.median(r['render_s'] for r in rows):.2f} s")
     print(f"  facts reached: {sum(1 for r in rows if r['fact'])} of {len(rows)} questions; target median <= 1.0 s")
     addressed, plain = result["turn_end_wait_s"]
-    print(f"  on top: the turn-end wait the question detector needs ({addressed:g} s addressed, {plain:g} s otherwise)")
+    print(f"  end to end with the detector's turn-end wait ({addressed:g} s for an addressed question; the look-ahead "
+          f"decode runs during it): median {statistics.median(r['with_wait_s'] for r in rows):.2f} s")
 
 
 def main() -> int:
