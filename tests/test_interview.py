@@ -168,6 +168,7 @@ def test_a_follow_up_without_its_own_answer_file_is_skipped_not_answered_by_anot
     saved = json.loads((session.folder / "session.json").read_text())
     assert saved["skipped"] == [skipped] and len(saved["answers"]) == 2
     assert any("skipped" in warning for warning in view.warnings)
+    assert "Follow-up not asked: *How would you handle plans failures?*" in (session.folder / "scorecard.md").read_text()
 
 
 def test_a_follow_up_answer_that_misses_its_item_does_not_lower_the_main_score(tmp_path):

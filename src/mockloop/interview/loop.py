@@ -747,6 +747,10 @@ def scorecard_markdown(session: Session, analyses: dict[int, Any]) -> str:
             f"| {display_number('fillers_per_minute', d.fillers_per_minute if d else None)} | {len(d.long_pauses) if d else '-'} "
             f"| {(answer.stop_reason or '-').replace('_', ' ')} |"
         )
+    for skipped in getattr(record, "skipped", None) or []:
+        lines += ["", f"Follow-up not asked: *{skipped.get('question')}* ({skipped.get('reason')})"]
+    for note in getattr(record, "notes", None) or []:
+        lines += ["", f"Note: {note}"]
     for answer in record.answers:
         analysis = analyses.get(answer.index)
         lines += ["", f"## {answer.index}. {'Main answer' if answer.role == 'main' else 'Follow-up'}", ""]
