@@ -8,18 +8,39 @@ Public entry points:
     prompts.load_bank(), prompts.get_prompt(id), prompts.Prompt
 """
 
-from mockloop.content.errors import (
-    PromptBankError,
-    UnknownCompanyError,
-    UnknownJudgeError,
-    UnknownKindError,
-    UnknownPromptError,
-)
-from mockloop.content.judge import judge_content
-from mockloop.content.llm_judge import LLMOptions
-from mockloop.content.probes import probes_for
-from mockloop.content.prompts import Prompt, get_prompt, load_bank
-from mockloop.content.rubric import kinds, rubric_ids
+import importlib
+
+# Where each public name lives. Imported on first use (PEP 562): `from mockloop.content.prompts
+# import ...` (every CLI start, for the prompts' help text) then does not load the judges.
+_HOMES = {
+    "PromptBankError": "errors",
+    "UnknownCompanyError": "errors",
+    "UnknownJudgeError": "errors",
+    "UnknownKindError": "errors",
+    "UnknownPromptError": "errors",
+    "judge_content": "judge",
+    "LLMOptions": "llm_judge",
+    "probes_for": "probes",
+    "Prompt": "prompts",
+    "get_prompt": "prompts",
+    "load_bank": "prompts",
+    "kinds": "rubric",
+    "rubric_ids": "rubric",
+}
+
+
+def __getattr__(name: str):
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_HOMES))
+
 
 __all__ = [
     "LLMOptions",
