@@ -86,7 +86,7 @@ def drill(
     from mockloop.analysis.pipeline import Analyzer
 
     analyzer = Analyzer(model=base.model)
-    view = TerminalView(stdout, stderr, interactive)
+    view = _drill_view(TerminalView)(stdout, stderr, interactive)
     for take in range(1, takes + 1):
         if files and take > len(files):
             break
@@ -98,6 +98,20 @@ def drill(
             break
         if take < takes and not files and not (interactive and typer.confirm("Retake?", default=True)):
             break
+
+
+def _drill_view(base):
+    class DrillView(base):
+        """The interview's live view, without the whole-round scorecard: a drill shows its item."""
+
+        def analysis_ready(self, index: int, analysis) -> None:
+            self._stop_scoring()
+            self.out.print(Text.assemble(("You said: ", "bold"), analysis.transcript.text.strip()), soft_wrap=True)
+
+        def finished(self, session, summary: str) -> None:
+            self._stop_scoring()
+
+    return DrillView
 
 
 def _stretch_to_retake(store, from_session: str, at: str, item: Optional[str]):
@@ -165,8 +179,8 @@ def _show_take(take: int, result, stretch) -> None:
     if result.tip:
         stdout.print(f"  Tip: {result.tip}")
     if stretch is None:
-        stdout.print(f"  fillers/min {number('fillers_per_minute', m.fillers_per_minute)}, long pauses {number('long_pauses', m.long_pauses)}, "
-                     f"words/min {number('words_per_minute', m.words_per_minute)}")
+        stdout.print(f"  Delivery: fillers/min {number('fillers_per_minute', m.fillers_per_minute)}, long pauses {number('long_pauses', m.long_pauses)}, "
+                     f"words/min {number('words_per_minute', m.words_per_minute)}; saved in {result.session.folder}", soft_wrap=True)
         return
     table = Table(title="Stretch against the retake")
     for column in ("", "before", "retake"):

@@ -26,6 +26,7 @@ KIND_LIMITS_S = {"exec_explain": 90.0}  # an executive explanation needs its min
 MIN_LIMIT_S, MAX_LIMIT_S = 60.0, 120.0
 COUNTDOWN_KINDS = ("exec_explain",)
 COUNTDOWN_S = (60.0, 30.0, 10.0)  # seconds left said aloud in a counted-down drill
+DRILL_SILENCE_STOP_S = 8.0  # a short answer is over once the candidate has been quiet this long
 STRETCH_CONTEXT_S = 4.0  # a stretch: the sentences that touch this many seconds either side of --at
 
 
@@ -169,15 +170,28 @@ def run_drill(prompt, item: str, settings, store: SessionStore, view=None, analy
 
     limit_s = settings.time_limit_s or drill_limit(prompt.kind)
     asked = drill_prompt(prompt, item, limit_s, question)
-    settings = dataclasses.replace(settings, time_limit_s=limit_s, max_probes=0)
+    silence = DRILL_SILENCE_STOP_S if settings.silence_stop_s is None else settings.silence_stop_s
+    settings = dataclasses.replace(settings, time_limit_s=limit_s, max_probes=0, silence_stop_s=silence)
     mark = {"item": item, "from_session": from_session, "at_s": at_s}
     drills = DrillStore(store.root, {k: v for k, v in mark.items() if v is not None})
     session = Interview(asked, settings, drills, view=view, analyzer=analyzer, speaker=speaker, style=drill_style(prompt.kind)).run()
     answer = open_session(store, session.id).answer(None).analysis
     verdict = _verdict(answer, item) or {}
+    _score_on_item(session, bool(verdict.get("met")))
     quotes = [e.get("quote") for e in verdict.get("evidence") or [] if e.get("quote")]
     tip = None if verdict.get("met") else _tip_for(answer, prompt.kind, item)
     return DrillResult(session, item, take_measures(answer, item), quotes[0] if verdict.get("met") and quotes else None, tip)
+
+
+def _score_on_item(session: Session, met: bool) -> None:
+    """A drill's content score is its one item: 100 met, 0 not (the full rubric stays in the
+    answer's JSON, but a 60-second answer is not a whole round and must not read as one)."""
+    score = 100 if met else 0
+    for answer in session.record.answers:
+        if answer.content_score is not None:
+            answer.content_score = score
+    session.record.overall = {**session.record.overall, "content_score": score}
+    session.save()
 
 
 def _tip_for(analysis: dict, kind: str, item: str) -> str:

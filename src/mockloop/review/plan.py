@@ -12,10 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
-from mockloop.review.skills import SessionSkills, measure_trends
+from mockloop.review.skills import SessionSkills, measure_trends, recent_miss_rate
 
-# A miss in the session before last counts this much of one in the last session, and so on back.
-RECENCY_DECAY = 0.7
 WEAK_AT = 0.5  # recency-weighted miss rate from which an item is worth a drill
 TWO_DRILLS_AT = 0.75  # ... and from which it is worth two
 MAX_DRILL_ITEMS = 2
@@ -54,8 +52,7 @@ def weaknesses(sessions: Sequence[SessionSkills]) -> list[Weakness]:
         ids = list(dict.fromkeys(i for s in judged for i in s.items))
         for item in ids:
             outcomes = [s.items[item] for s in judged if item in s.items]
-            weights = [RECENCY_DECAY ** age for age in range(len(outcomes) - 1, -1, -1)]
-            rate = sum(w for w, met in zip(weights, outcomes) if not met) / sum(weights)
+            rate = recent_miss_rate(outcomes)
             found.append((order, Weakness(kind, item, outcomes.count(False), len(outcomes), round(rate, 3), not outcomes[-1])))
             order += 1
     found.sort(key=lambda pair: (-pair[1].weight, -pair[1].missed, pair[0]))

@@ -1,7 +1,7 @@
 """Progress per skill: each rubric item's met/missed over time and each delivery measure's trend.
 
 Read from the session folders (the index holds only session-level numbers, not the verdicts), so
-one readable session is one point. An item counts as met in a session when any answer of it met
+one readable session is one point; a drill is a point for its own item only. An item counts as met in a session when any answer of it met
 the item: a follow-up that drew out the cost estimate earns it, as the session score does.
 """
 
@@ -18,6 +18,8 @@ from mockloop.sessions import SessionStore
 
 # The delivery measures a plan and the progress table follow (the scores are summaries, not skills).
 DELIVERY_MEASURES = tuple(name for name, _, _ in METRICS if not name.endswith("_score"))
+# A miss in the session before last counts this much of one in the last session, and so on back.
+RECENCY_DECAY = 0.7
 MET_BAR, MISSED_BAR, ABSENT_BAR = "█", "▁", " "
 
 
@@ -49,6 +51,11 @@ class ItemProgress:
     def met_rate(self) -> float:
         judged = self.judged
         return sum(judged) / len(judged) if judged else 0.0
+
+    @property
+    def recent_miss_rate(self) -> float:
+        """Share of sessions missed, each weighted RECENCY_DECAY ** (sessions since)."""
+        return recent_miss_rate(self.judged)
 
     @property
     def change(self) -> float:
@@ -105,6 +112,8 @@ def load_skills(store: SessionStore, kind: Optional[str] = None, last: Optional[
             for v in ((answer.analysis or {}).get("content") or {}).get("rubric") or []:
                 items[v["id"]] = items.get(v["id"], False) or bool(v["met"])
         record = view.record
+        if record.drill:  # a drill asks about one item: the rest of the rubric was not its question
+            items = {k: v for k, v in items.items() if k == record.drill.get("item")}
         rows.append(SessionSkills(
             id=record.id, created_at=record.created_at, kind=view.kind, prompt_id=record.prompt.get("id"),
             company=record.prompt.get("company"), mode="drill" if record.drill else "interview", items=items,
@@ -150,14 +159,22 @@ def measure_trends(sessions: list[SessionSkills]) -> list[MeasureTrend]:
 
 def at_a_glance(items: list[ItemProgress], trends: list[MeasureTrend], n: int = 3) -> Glance:
     """The ``n`` biggest improvements (items whose met rate rose most, measures that improved) and
-    the ``n`` weakest skills (items met least often, most-judged first)."""
+    the ``n`` weakest skills (items missed most, recent misses counting most)."""
     gains = [(p.change, f"{p.item} ({_pct(p.met_rate)} met, up {_pct(p.change)})") for p in items if p.change > 0]
     for t in trends:
         if t.verdict == "improved":
             gains.append((0.0, f"{t.label} {_fmt(t.earlier)} -> {_fmt(t.later)}"))
     gains.sort(key=lambda g: -g[0])
-    weak = sorted((p for p in items if p.met_rate < 1.0), key=lambda p: (p.met_rate, -len(p.judged)))
+    weak = sorted((p for p in items if p.met_rate < 1.0), key=lambda p: (-p.recent_miss_rate, p.met_rate, -len(p.judged)))
     return Glance([text for _, text in gains[:n]], [f"{p.item} ({_pct(p.met_rate)} met of {len(p.judged)})" for p in weak[:n]])
+
+
+def recent_miss_rate(outcomes: list[bool]) -> float:
+    """Misses weighted by recency (the last outcome counts 1, the one before RECENCY_DECAY, ...)."""
+    if not outcomes:
+        return 0.0
+    weights = [RECENCY_DECAY ** age for age in range(len(outcomes) - 1, -1, -1)]
+    return sum(w for w, met in zip(weights, outcomes) if not met) / sum(weights)
 
 
 def _mean(values: list[float]) -> float:
