@@ -118,3 +118,15 @@ def test_bad_practice_input_is_one_line_on_stderr(history, cli, args, message):
     code, out, err = cli(*args)
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and message in err
+
+
+def test_the_history_report_draws_the_glance_and_met_per_item(history, tmp_path):
+    out = tmp_path / "progress.html"
+    result = run("report", "--history", "--out", out)
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    glance = page[page.index("At a glance"):page.index("Progress per skill")]
+    assert glance.index("Weakest skills") < glance.index(ALWAYS_MISSED)
+    row = page[page.index(f"<td>{ALWAYS_MISSED}<br>"):]
+    row = row[:row.index("</tr>")]
+    assert row.count("title='missed'") == N and "title='met'" not in row

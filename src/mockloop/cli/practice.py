@@ -219,13 +219,19 @@ def plan(
         stdout.print(line, highlight=False, soft_wrap=True)
 
 
-def show_skills(sessions_dir: Optional[Path], kind: Optional[str], last: Optional[int]) -> None:
-    """Per rubric item: met over time; per delivery measure: its trend; then "At a glance"."""
+def skills_summary(sessions_dir: Optional[Path], kind: Optional[str], last: Optional[int]):
+    """(item progress, measure trends, glance) for history and ``report --history``."""
     from mockloop.review.skills import at_a_glance, item_progress, load_skills, measure_trends
     from mockloop.sessions import SessionStore
 
     sessions, _ = load_skills(SessionStore(sessions_dir), kind=kind, last=last)
     items, trends = item_progress(sessions), measure_trends(sessions)
+    return items, trends, at_a_glance(items, trends)
+
+
+def show_skills(sessions_dir: Optional[Path], kind: Optional[str], last: Optional[int]) -> None:
+    """Per rubric item: met over time; per delivery measure: its trend; then "At a glance"."""
+    items, trends, glance = skills_summary(sessions_dir, kind, last)
     if not items and not trends:
         return
     table = Table(title="Per skill, oldest first (█ met, ▁ missed)")
@@ -236,7 +242,6 @@ def show_skills(sessions_dir: Optional[Path], kind: Optional[str], last: Optiona
     for t in trends:
         table.add_row(t.label, "delivery", t.verdict if t.verdict != "same" else "about the same", t.bars())
     stdout.print(table)
-    glance = at_a_glance(items, trends)
     stdout.print(Text("At a glance", style="bold"))
     stdout.print("  Biggest improvements: " + ("; ".join(glance.improvements) or "none yet"), highlight=False, soft_wrap=True)
     stdout.print("  Weakest skills: " + ("; ".join(glance.weakest) or "none: every item met"), highlight=False, soft_wrap=True)

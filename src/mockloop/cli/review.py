@@ -131,7 +131,10 @@ def report(
 
     if show_history:
         rows = _history_rows(sessions_dir, kind, last)
-        html = history_report(rows, f"Progress{' in ' + kind.replace('_', ' ') if kind else ''}", _version())
+        from mockloop.cli.practice import skills_summary
+
+        html = history_report(rows, f"Progress{' in ' + kind.replace('_', ' ') if kind else ''}", _version(),
+                              skills=skills_summary(sessions_dir, kind, last))
         target = out or Path("mockloop-history.html")
     else:
         if not session_id:

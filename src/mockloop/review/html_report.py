@@ -55,8 +55,12 @@ def session_report(view: SessionView, version: str = "") -> str:
     return _page(title, "\n".join(head + sections), version)
 
 
-def history_report(rows: list[dict], title: str, version: str = "") -> str:
-    """The HTML page of trends over sessions (rows from ``SessionIndex.history``)."""
+def history_report(rows: list[dict], title: str, version: str = "", skills=None) -> str:
+    """The HTML page of trends over sessions (rows from ``SessionIndex.history``).
+
+    ``skills``: (item progress, measure trends, glance) from ``review.skills``, drawn as
+    "At a glance" and met/missed per rubric item over time.
+    """
     labels = [f"{row['created_at'][:16].replace('T', ' ')} {row['prompt_title'] or ''}" for row in rows]
     charts = [line_chart(label, labels, [row.get(name) for row in rows]) for name, label, _ in METRICS]
     table = ['<div class="scroll"><table class="hist"><tr><th>session</th>' + "".join(f"<th>{escape(l)}</th>" for _, l, _ in METRICS) + "</tr>"]
@@ -68,8 +72,29 @@ def history_report(rows: list[dict], title: str, version: str = "") -> str:
         f"<h1>{escape(title)}</h1><p class='meta'>{len(rows)} sessions, oldest first.</p>"
         f"<section class='card'><div class='trends'>{''.join(charts)}</div></section>"
         f"<section class='card'>{''.join(table)}</section>"
+        + (_skills_card(*skills) if skills else "")
     )
     return _page(title, body, version)
+
+
+def _skills_card(items, trends, glance) -> str:
+    """At a glance, then one row per rubric item: a square per session, filled when met."""
+    listed = lambda entries: "".join(f"<li>{escape(e)}</li>" for e in entries) or "<li>none yet</li>"  # noqa: E731
+    out = [
+        "<section class='card' id='skills'><h2>At a glance</h2>",
+        f"<h3>Biggest improvements</h3><ul>{listed(glance.improvements)}</ul><h3>Weakest skills</h3><ul>{listed(glance.weakest)}</ul>",
+        "<h2>Progress per skill</h2><div class='scroll'><table class='hist'><tr><th>skill</th><th>met</th><th>over time (oldest first)</th></tr>",
+    ]
+    for p in items:
+        marks = "".join(
+            "<span title='not judged'>&middot;</span>" if o is None else ("<span title='met'>&#9632;</span>" if o else "<span title='missed'>&#9633;</span>")
+            for o in p.outcomes
+        )
+        out.append(f"<tr><td>{escape(p.item)}<br><span class='meta'>{escape(p.kind)}</span></td><td>{sum(p.judged)}/{len(p.judged)}</td><td>{marks}</td></tr>")
+    for t in trends:
+        out.append(f"<tr><td>{escape(t.label)}<br><span class='meta'>delivery</span></td><td>{escape(t.verdict)}</td><td>{escape(t.bars())}</td></tr>")
+    out.append("</table></div></section>")
+    return "".join(out)
 
 
 def _page(title: str, body: str, version: str) -> str:
