@@ -614,11 +614,15 @@ def main(argv: list[str] | None = None) -> int:
             print(f"note: skipping the {name} set: {folder} not found" + (f" ({hint})" if hint else ""), file=sys.stderr)
     results = {}
     for method in make_methods(args.model, args.baseline, args.live):
-        entry = {}
+        entry = results.setdefault(method.name, {})
         for name in present:
             folder, score, _hint = scorers[name]
             entry[name] = score_no_speech(method, args.codec2) if name == "no_speech" else score(method, folder)
-        results[method.name] = entry
+            if args.save:
+                # Written after every set: a full run takes an hour on a loaded machine, and a run
+                # cut short still leaves the figures it finished.
+                args.save.write_text(json.dumps(results, indent=2) + "\n")
+            print(f"note: {method.name}: {name} set done", file=sys.stderr)
     if args.save:
         args.save.write_text(json.dumps(results, indent=2) + "\n")
     if args.json:
