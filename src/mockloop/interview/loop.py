@@ -209,6 +209,7 @@ class Interview:
         # Speaks for the interviewer: clarifying answers and follow-up wording (rules or LLM).
         self.interviewer = interviewer or make_interviewer(settings.interviewer, prompt, self.style)
         self.turns: dict[int, list] = {}  # answer index -> the interviewer's Turns during it
+        self._cue_threads: list[threading.Thread] = []
         self.replies_ready = threading.Event()  # set once the rules' replies are rendered (or cannot be)
         self.clarifying: dict[int, Any] = {}  # answer index -> conversation.ClarifyingGrade
         self._echo: dict[int, list] = {}  # answer index -> (start, end, text) of our playback during it
@@ -347,9 +348,9 @@ class Interview:
                     recorder.request_stop(StopReason.ENTER)
                 listener.hear()
                 while cues and recorder.elapsed_s >= cues[0].at_s:
-                    self._say_cue(index, cues.pop(0), recorder.elapsed_s)
+                    self._say_cue(index, cues.pop(0), recorder)
                 if live_probe_due(self.style, phases, recorder.elapsed_s, recorder.silent_for_s, probed):
-                    probed = self._probe_now(index, recorder.elapsed_s)
+                    probed = self._probe_now(index, recorder)
                 self.view.tick(recorder)
         except KeyboardInterrupt:
             result = recorder.stop(StopReason.INTERRUPTED)
@@ -358,14 +359,16 @@ class Interview:
             raise
         result = recorder.stop()
         listener.finish()
+        while self._cue_threads:  # a line still being said: wait, so its turn and echo span are kept
+            self._cue_threads.pop().join()
         self._note_result(record, result)
         self.view.answer_finished(index, result)
         return result
 
-    def _say_cue(self, index: int, cue: Cue, at_s: float) -> None:
-        self._say_during(index, "follow_up" if cue.kind == "cut_in" else cue.kind, cue.text, at_s)
+    def _say_cue(self, index: int, cue: Cue, recorder: Recorder) -> None:
+        self._say_during(index, "follow_up" if cue.kind == "cut_in" else cue.kind, cue.text, recorder)
 
-    def _probe_now(self, index: int, at_s: float) -> bool:
+    def _probe_now(self, index: int, recorder: Recorder) -> bool:
         """At a pause late in the design phase: a follow-up on a gap that is still open, quoting
         what the candidate said so far. Returns True once asked (or when there is nothing to ask
         about yet, False, so the next pause tries again)."""
@@ -379,20 +382,44 @@ class Interview:
         reply = self.interviewer.follow_up(follow_up, " ".join(w.text for w in words))
         if reply.note:
             self._note(reply.note)
-        self._say_during(index, "follow_up", reply.text, at_s)
+        self._say_during(index, "follow_up", reply.text, recorder)
         return True
 
-    def _say_during(self, index: int, kind: str, text: str, at_s: float) -> None:
-        """Say a line while the recording goes on, and keep it as an interviewer turn."""
+    def _say_during(self, index: int, kind: str, text: str, recorder: Recorder) -> None:
+        """Say a line while the recording goes on; keep it as an interviewer turn, and its
+        playback span as echo, so a microphone that hears it does not put it in the candidate's
+        words."""
         from mockloop.interview.conversation import Turn
 
         turns = self.turns.setdefault(index, [])
-        # Rough end: a voice engine says about 2.5 words a second; playback is not awaited here.
-        turns.append(Turn("interviewer", kind, at_s, at_s + len(text.split()) / 2.5, text))
+        at_s = recorder.elapsed_s
+        # Without sound, the turn's end is estimated at 2.5 words a second.
+        turn = Turn("interviewer", kind, at_s, at_s + len(text.split()) / 2.5, text)
+        turns.append(turn)
         self.view.interviewer_said(index, kind, text)
-        if self.settings.speak and not self._speech_off:
-            path = self.session.path(f"cue-{index}-{len(turns)}.wav")
-            threading.Thread(target=self._speak, args=(text, path), name="mockloop-cue", daemon=True).start()
+        if not self.settings.speak or self._speech_off:
+            return
+        path = self.session.path(f"cue-{index}-{len(turns)}.wav")
+
+        def say():
+            rendered = self.reply_audio(text)  # time cues and cut-ins are rendered ahead too
+            start = recorder.elapsed_s
+            if rendered is not None and getattr(self._speaker, "play", False):
+                from mockloop.audio_io.playback import play_file
+
+                try:
+                    play_file(rendered, device=self.settings.output_device)
+                except MockloopError as exc:
+                    self.view.warning(str(exc))
+            else:
+                self._speak(text, path)
+            end = max(recorder.elapsed_s, start + 0.1)
+            self._echo.setdefault(index, []).append((start, end, text))
+            turns[turns.index(turn)] = Turn("interviewer", kind, start, end, text)
+
+        thread = threading.Thread(target=say, name="mockloop-cue", daemon=True)
+        self._cue_threads.append(thread)
+        thread.start()
 
     def _note_result(self, record: AnswerRecord, result: RecordingResult) -> None:
         record.duration_s = round(result.duration_s, 3)
@@ -445,13 +472,17 @@ class Interview:
 
     def _render_replies_in_background(self) -> None:
         """Render every reply the rules can give (each fact's answer, the style's neutral reply)
-        while the prompt is read, so answering a clarifying question only has to start playback."""
+        and the main answer's timed lines while the prompt is read, so answering a clarifying
+        question or saying a time cue only has to start playback."""
         self._replies: dict[str, Path] = {}
         texts = [fact.answer for fact in getattr(self.prompt, "facts", ()) or ()]
+        if texts:
+            texts.append(self.style.neutral_reply)
+        limit_s = self.settings.time_limit_s or _prompt_limit(self.prompt)
+        texts += [cue.text for cue in cues_for(self.style, getattr(self.prompt, "phases", None) or [], limit_s)]
         if not self.settings.speak or self._speaker is None or not texts:
             self.replies_ready.set()
             return
-        texts.append(self.style.neutral_reply)
 
         def render():
             from mockloop.audio_io.voice import TTSUnavailable
