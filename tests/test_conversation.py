@@ -109,3 +109,16 @@ def test_grading_names_the_facts_reached_the_critical_ones_missed_and_the_order(
     assert grade.scoped_before_design is True
     late = grade_clarifying([q for q in find_questions(words, prompt=prompt) if q.addressed], prompt, first_design_s=0.1)
     assert late.scoped_before_design is False
+
+
+def test_the_asking_reads_as_sentences_with_times_facts_and_what_was_never_asked():
+    from mockloop.interview.conversation import clarifying_lines
+
+    prompt = get_prompt(PROMPT)
+    words = spoken(("How many robots are in the fleet", 2.4), ("I would put a queue in front of the detector.", 1.0))
+    questions = [q for q in find_questions(words, prompt=prompt) if q.addressed]
+    lines = clarifying_lines(grade_clarifying(questions, prompt, first_design_s=words[-9].start).to_dict(), prompt)
+    assert lines[0].startswith('Asked at 0:01: "How many robots are in the fleet"') and lines[0].endswith("(reached volume)")
+    regions = next(f for f in prompt.facts if f.id == "regions")
+    assert f"You never asked about regions: {regions.answer}" in lines
+    assert lines[-1] == "You scoped before your first design statement."

@@ -338,6 +338,23 @@ def conversation_of(words: Sequence, prompt, interviewer: Sequence[Turn], conten
     return turns, grade
 
 
+def clarifying_lines(clarifying: dict, prompt=None) -> list[str]:
+    """The grading of the asking in plain sentences, for the scorecard and the report:
+    each question with its time and the fact it reached, each critical fact never asked for
+    (with what the interviewer would have said), and whether scoping came before design."""
+    from mockloop.timefmt import clock
+
+    lines = [f"Asked at {clock(a.get('start') or 0)}: \"{a.get('quote', '')}\" (reached {a['fact']})" for a in clarifying.get("asked") or []]
+    answers = {f.id: f.answer for f in (getattr(prompt, "facts", ()) or ())}
+    for fact in clarifying.get("missed_critical") or []:
+        known = answers.get(fact)
+        lines.append(f"You never asked about {fact.replace('_', ' ')}" + (f": {known}" if known else "."))
+    scoped = clarifying.get("scoped_before_design")
+    if scoped is not None:
+        lines.append("You scoped before your first design statement." if scoped else "Your first design statement came before any clarifying question.")
+    return lines
+
+
 def _gap(word, following) -> Optional[float]:
     if word.end is None or following.start is None:
         return None

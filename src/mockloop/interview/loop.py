@@ -619,7 +619,7 @@ class Interview:
     def _finish(self) -> None:
         record = self.session.record
         record.overall = overall_scores(record.answers, self.analyses, self.prompt)
-        record.scorecard = self.session.write_text(SCORECARD, scorecard_markdown(self.session, self.analyses)).name
+        record.scorecard = self.session.write_text(SCORECARD, scorecard_markdown(self.session, self.analyses, self.clarifying, self.prompt)).name
         summary = spoken_summary(record.overall, self.analyses)
         self._close("complete")
         self.view.finished(self.session, summary)
@@ -755,8 +755,9 @@ def spoken_summary(overall: dict, analyses: dict[int, Any]) -> str:
     return " ".join(sentences)
 
 
-def scorecard_markdown(session: Session, analyses: dict[int, Any]) -> str:
-    """The session's scorecard as Markdown, written next to the audio."""
+def scorecard_markdown(session: Session, analyses: dict[int, Any], clarifying: dict | None = None, prompt_obj=None) -> str:
+    """The session's scorecard as Markdown, written next to the audio; ``clarifying`` maps an
+    answer index to its conversation.ClarifyingGrade (the grading of the asking)."""
     record = session.record
     prompt = record.prompt
     lines = [f"# Mock interview {record.id}", ""]
@@ -794,6 +795,11 @@ def scorecard_markdown(session: Session, analyses: dict[int, Any]) -> str:
         met = [v.id for v in analysis.content.rubric if v.met]
         missed = [v.id for v in analysis.content.rubric if not v.met]
         lines += ["", f"- Rubric met: {', '.join(met) or 'none'}", f"- Rubric missed: {', '.join(missed) or 'none'}"]
+        grade = (clarifying or {}).get(answer.index)
+        if grade is not None and answer.role == "main":
+            from mockloop.interview.conversation import clarifying_lines
+
+            lines += [f"- Clarifying: {line}" for line in clarifying_lines(grade.to_dict(), prompt_obj)]
         lines += [f"- Warning: {warning}" for warning in analysis.scorecard.warnings]
         lines += [f"- Tip: {tip}" for tip in analysis.scorecard.tips]
         lines += ["", "Transcript:", "", "> " + (analysis.transcript.text or "(no speech)")]
