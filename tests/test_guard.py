@@ -188,6 +188,12 @@ def test_fillers_the_prompted_decode_wrote_instead_of_words_are_not_taken():
     assert [w.text for w in merged] == [w.text for w in words]
 
 
+def test_fillers_the_prompted_decode_writes_where_the_unprompted_one_heard_no_speech_are_not_taken():
+    """Over a steady tone the prompted decode writes "uh" and "hmm" where plain decoding writes nothing."""
+    prompted = timed(" ".join(f"{'uh,' if i % 2 else 'hmm,'}@{i * 0.6:.1f}-{i * 0.6 + 0.4:.1f}" for i in range(30)))
+    assert merge_filled_pauses([], prompted, 20.0) == []
+
+
 # --------------------------------------------------------------------------- real Whisper
 
 SHARED_AUDIO = Path(__file__).resolve().parent.parent.parent / "shared" / "audio"

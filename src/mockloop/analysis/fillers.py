@@ -56,10 +56,13 @@ def merge_filled_pauses(words: list[Word], prompted: list[Word], end_s: float) -
     stretches the unprompted neighbours over a filler it left out, so their gap may be empty),
     kept within the unprompted neighbours' extent; ``end_s`` closes a gap at the end.
     verify_filled_pauses then places it on its own syllable or drops it.
+
+    Where the unprompted decode wrote no ordinary word, nothing is taken: it heard no speech, and
+    over a tone or a modem signal the prompted decode writes "uh" and "hmm" by the dozen.
     """
     ordinary, own = _split_filled(words)
     theirs, runs = _split_filled(prompted)
-    if not runs:
+    if not runs or not ordinary:
         return words
     opcodes = SequenceMatcher(
         None, [normalise(w.text) for w in ordinary], [normalise(w.text) for w in theirs], autojunk=False
