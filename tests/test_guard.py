@@ -196,8 +196,7 @@ def test_fillers_the_prompted_decode_writes_where_the_unprompted_one_heard_no_sp
 
 # --------------------------------------------------------------------------- real Whisper
 
-SHARED_AUDIO = Path(__file__).resolve().parent.parent.parent / "shared" / "audio"
-COLD_CORPUS3 = SHARED_AUDIO / "mfa_monologues" / "cold_corpus3.wav"
+COLD_CORPUS3 = Path("mfa_monologues") / "cold_corpus3.wav"  # inside the shared recordings (SHARED_AUDIO fixture)
 
 
 def plain_words(text: str) -> list[str]:
@@ -242,10 +241,11 @@ def short_answer() -> np.ndarray:
 
 
 @pytest.mark.slow
-def test_the_cold_corpus_ending_does_not_loop_and_the_pace_is_humane(analyzer):
-    transcript, features = analyzer.transcribe_file(COLD_CORPUS3)
+def test_the_cold_corpus_ending_does_not_loop_and_the_pace_is_humane(analyzer, SHARED_AUDIO):  # noqa: N803
+    recording = SHARED_AUDIO / COLD_CORPUS3
+    transcript, features = analyzer.transcribe_file(recording)
     words = [w for w in transcript.words if canonical_filled_pause(w.text) is None]
-    reference = plain_words(COLD_CORPUS3.with_suffix(".lab").read_text())
+    reference = plain_words(recording.with_suffix(".lab").read_text())
     assert guard.find_loops(words) == []
     assert 0.9 * len(reference) <= len(words) <= 1.3 * len(reference)
     speaking_s = transcript.words[-1].end - transcript.words[0].start
@@ -263,9 +263,9 @@ def test_the_last_sentence_of_an_answer_keeps_its_words(analyzer, short_answer):
 
 
 @pytest.mark.slow
-def test_the_same_audio_gives_the_same_words_every_time(analyzer):
+def test_the_same_audio_gives_the_same_words_every_time(analyzer, SHARED_AUDIO):  # noqa: N803
     """Decoding with the sampling fallback is seeded: the noisy cold-corpus recording falls back."""
-    samples = load_audio(COLD_CORPUS3)
+    samples = load_audio(SHARED_AUDIO / COLD_CORPUS3)
     first = analyzer.transcriber.transcribe(samples)
     analyzer.transcriber.transcribe(load_audio(SHARED_AUDIO / "jfk" / "jfk.wav"))  # the sampler moves on
     second = analyzer.transcriber.transcribe(samples)
