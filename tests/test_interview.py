@@ -468,3 +468,27 @@ def test_every_fact_sheet_reply_is_rendered_while_the_prompt_is_read(tmp_path):
     for text in replies:
         path = interview.reply_audio(text)
         assert path is not None and path.parent == interview.session.folder and sf.info(path).duration > 1.0
+
+
+class AskingView(InterviewView):
+    """Keeps the grading of the asking the loop shows, per answer."""
+
+    def __init__(self):
+        self.graded: dict[int, list[str]] = {}
+
+    def asking_graded(self, index: int, lines: list[str]) -> None:
+        self.graded[index] = lines
+
+
+def test_the_view_is_shown_each_critical_fact_the_candidate_never_asked_about(tmp_path):
+    from mockloop.content.prompts import get_prompt
+
+    prompt = get_prompt("sd-robot-fleet-anomalies")
+    critical = [fact for fact in prompt.facts if fact.critical]
+    answer = write_answer(tmp_path / "answer.wav", 3.0)
+    view = AskingView()
+    settings = InterviewSettings(speak=False, answer_audio=(answer,), answer_speed=0, max_probes=0)
+    Interview(prompt, settings, SessionStore(tmp_path / "sessions"), analyzer=MeasuringAnalyzer([set()]), view=view).run()
+    [lines] = view.graded.values()
+    for fact in critical:
+        assert f"You never asked about {fact.id.replace('_', ' ')}: {fact.answer}" in lines

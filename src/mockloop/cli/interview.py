@@ -267,6 +267,11 @@ class TerminalView:
         self._stop_scoring()
         render_analysis(analysis, self.out)
 
+    def asking_graded(self, index: int, lines: list[str]) -> None:
+        self.out.print(Text("Clarifying questions", style="bold"))
+        for line in lines:
+            self.out.print(Text(f"  {line}"))
+
     def finished(self, session, summary: str) -> None:
         self._stop_scoring()
         record = session.record

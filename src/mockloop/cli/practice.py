@@ -108,6 +108,9 @@ def _drill_view(base):
             self._stop_scoring()
             self.out.print(Text.assemble(("You said: ", "bold"), analysis.transcript.text.strip()), soft_wrap=True)
 
+        def asking_graded(self, index: int, lines: list[str]) -> None:
+            """A drill asks one question; the scoping questions of a whole round are not its subject."""
+
         def finished(self, session, summary: str) -> None:
             self._stop_scoring()
 

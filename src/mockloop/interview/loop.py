@@ -139,6 +139,9 @@ class InterviewView:
 
     def analysis_ready(self, index: int, analysis) -> None: ...
 
+    def asking_graded(self, index: int, lines: list[str]) -> None:
+        """The grading of the candidate's clarifying questions, as sentences (conversation.clarifying_lines)."""
+
     def finished(self, session: Session, summary: str) -> None: ...
 
 
@@ -590,6 +593,12 @@ class Interview:
         record.content_score = analysis.scorecard.content_score
         self.session.save()
         self.view.analysis_ready(index, analysis)
+        if follow_up is None:
+            from mockloop.interview.conversation import clarifying_lines
+
+            lines = clarifying_lines(grade.to_dict(), self.prompt)
+            if lines:
+                self.view.asking_graded(index, lines)
         return analysis
 
     def _analyze_without_echo(self, index: int, streamer, echo: list):
