@@ -16,11 +16,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
-import yaml
 
 from mockloop.content.errors import ModelAnswerError, UnknownPromptError
 from mockloop.content.facts import MARKUP
-from mockloop.content.prompts import Prompt, bank_dir, get_prompt, load_bank
+from mockloop.content.prompts import Prompt, bank_dir, get_prompt, load_bank, read_yaml
 from mockloop.content.rubric import get_rubric, kinds, rubric_ids
 
 FOLDER = "model_answers"  # inside the prompt bank's folder
@@ -77,10 +76,7 @@ def _load(directory: str) -> tuple[tuple[str, ModelAnswer], ...]:
     answers: dict[str, ModelAnswer] = {}
     problems: list[str] = []
     for file in files:
-        try:
-            data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as error:
-            raise ModelAnswerError(f"{file.name} is not valid YAML: {str(error).splitlines()[0]}") from error
+        data = read_yaml(file, ModelAnswerError)
         kind = data.get("kind")
         if kind not in kinds():
             raise ModelAnswerError(f"{file.name}: kind '{kind}' is not one of {', '.join(kinds())}")

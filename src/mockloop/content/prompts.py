@@ -64,6 +64,14 @@ def load_bank(path: Optional[Path] = None) -> list[Prompt]:
     return list(_load(str(directory.resolve())))
 
 
+def read_yaml(file: Path, error: type[Exception]) -> dict:
+    """One data file of the prompt folder; bad YAML raises ``error`` naming the file and its first line."""
+    try:
+        return yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise error(f"{file.name} is not valid YAML: {str(exc).splitlines()[0]}") from exc
+
+
 @lru_cache(maxsize=8)
 def _load(directory: str) -> tuple[Prompt, ...]:
     files = sorted(Path(directory).glob("*.yaml"))
@@ -71,11 +79,7 @@ def _load(directory: str) -> tuple[Prompt, ...]:
         raise PromptBankError(f"No prompt files (*.yaml) in {directory}; set {ENV_DIR} to the prompts folder.")
     prompts: list[Prompt] = []
     for file in files:
-        try:
-            data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as error:
-            raise PromptBankError(f"{file.name} is not valid YAML: {str(error).splitlines()[0]}") from error
-        prompts.extend(_parse_file(file, data))
+        prompts.extend(_parse_file(file, read_yaml(file, PromptBankError)))
     problems = validate_bank(prompts)
     if problems:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
