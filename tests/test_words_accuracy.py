@@ -45,7 +45,11 @@ NO_SPEECH_SUBSET = ("raw/700d_end_over.raw", "raw/test_datac1_006.raw")
 
 MAX_LOST_SHARE = 0.10  # no file loses more than 10% of its words
 MAX_GAINED_SHARE = 0.30  # nor gains more than 30%
-GUARD_PENDING = "the transcript guard (issue 10, guard helper) has not landed on this tree yet"
+
+
+def open_case(value: str, reason: str):
+    """A case issue 10 has not met yet: it still runs, and an unexpected pass is reported (XPASS)."""
+    return pytest.param(value, marks=pytest.mark.xfail(strict=False, reason=f"issue 10 open: {reason}"))
 
 pytestmark = pytest.mark.slow
 
@@ -120,8 +124,16 @@ def _word_count_outliers(words: dict) -> list[dict]:
 # --------------------------------------------------------------------------- WER against the floor
 
 
-@pytest.mark.xfail(strict=False, reason=GUARD_PENDING)
-@pytest.mark.parametrize("set_name", ["synthetic", "neural", "long", "real", "read"])
+@pytest.mark.parametrize(
+    "set_name",
+    [
+        "synthetic",
+        "neural",
+        open_case("long", "file-mode WER on the long answers is still above plain faster-whisper's"),
+        open_case("real", "file-mode WER on the real recordings is still above plain faster-whisper's"),
+        "read",
+    ],
+)
 def test_file_mode_word_error_rate_is_at_most_plain_faster_whispers(request, set_name):
     scores = request.getfixturevalue(set_name)
     assert scores["file"]["words"]["wer"] <= scores["plain"]["words"]["wer"], (
@@ -130,8 +142,9 @@ def test_file_mode_word_error_rate_is_at_most_plain_faster_whispers(request, set
     )
 
 
-@pytest.mark.xfail(strict=False, reason=GUARD_PENDING)
-@pytest.mark.parametrize("set_name", ["long", "real"])
+@pytest.mark.parametrize(
+    "set_name", [open_case("long", "streamed WER on the long answers is still above plain faster-whisper's"), "real"]
+)
 def test_streamed_word_error_rate_is_at_most_plain_faster_whispers(request, set_name):
     scores = request.getfixturevalue(set_name)
     assert scores["live"]["words"]["wer"] <= scores["plain"]["words"]["wer"], scores["live"]["words"]["worst"]
@@ -140,19 +153,16 @@ def test_streamed_word_error_rate_is_at_most_plain_faster_whispers(request, set_
 # --------------------------------------------------------------------------- no lost or invented speech
 
 
-@pytest.mark.xfail(strict=False, reason=GUARD_PENDING)
 @pytest.mark.parametrize("set_name", ["synthetic", "neural", "long", "real", "read"])
 def test_no_file_loses_a_tenth_of_its_words_or_gains_a_third_in_file_mode(request, set_name):
     assert _word_count_outliers(request.getfixturevalue(set_name)["file"]["words"]) == []
 
 
-@pytest.mark.xfail(strict=False, reason=GUARD_PENDING)
 @pytest.mark.parametrize("set_name", ["long", "real"])
 def test_no_file_loses_a_tenth_of_its_words_or_gains_a_third_when_streamed(request, set_name):
     assert _word_count_outliers(request.getfixturevalue(set_name)["live"]["words"]) == []
 
 
-@pytest.mark.xfail(strict=False, reason=GUARD_PENDING + " (seen: 'You' written over a modem signal)")
 @pytest.mark.parametrize("mode", ["file", "live"])
 def test_audio_without_speech_gives_no_words_and_no_fillers(no_speech, mode):
     scores = no_speech[mode]
@@ -162,27 +172,29 @@ def test_audio_without_speech_gives_no_words_and_no_fillers(no_speech, mode):
 # --------------------------------------------------------------------------- fillers and pauses on long answers
 
 
-@pytest.mark.xfail(strict=False, reason=GUARD_PENDING)
-@pytest.mark.parametrize("mode", ["file", "live"])
+@pytest.mark.parametrize(
+    "mode", [open_case(mode, "a long answer's filled-pause count is off by more than 1") for mode in ("file", "live")]
+)
 def test_filled_pause_counts_of_long_answers_are_within_one_of_the_truth(long, mode):
     counts = long[mode]["filled_pause_counts"]
     assert all(abs(c["found"] - c["truth"]) <= 1 for c in counts), counts
 
 
-@pytest.mark.xfail(strict=False, reason=GUARD_PENDING)
+@pytest.mark.xfail(strict=False, reason="issue 10 open: neural-voice filler recall measured 0.60 (precision 1.00)")
 def test_neural_voice_fillers_have_precision_and_recall_of_at_least_90_percent(neural):
     assert neural["file"]["filler_precision"] >= 0.90, neural["file"]["files"]
     assert neural["file"]["filler_recall"] >= 0.90, neural["file"]["files"]
 
 
-@pytest.mark.xfail(strict=False, reason="issue 10: a recording that begins with digital zeros got no pauses")
-@pytest.mark.parametrize("mode", ["file", "live"])
+@pytest.mark.parametrize(
+    "mode",
+    [open_case(mode, "pause P/R at digital-zero edges of long answers is below 0.95") for mode in ("file", "live")],
+)
 def test_pauses_of_long_answers_that_start_and_end_in_digital_silence_are_found(long, mode):
     edges = long[mode]["digital_silence_edges"]
     assert edges["pause_precision"] >= 0.95 and edges["pause_recall"] >= 0.95, edges
 
 
-@pytest.mark.xfail(strict=False, reason="issue 10 target (20 ms); the pause detector held 60 ms before it")
 @pytest.mark.parametrize("mode", ["file", "live"])
 def test_pause_boundaries_of_long_answers_are_within_20_ms_at_the_median(long, mode):
     assert long[mode]["median_boundary_error_ms"] <= 20.0
