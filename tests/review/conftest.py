@@ -92,6 +92,32 @@ def better_take(sample_analysis) -> dict:
     return a
 
 
+# What the interviewer said during the sample answer, laid over its real pauses: a reply to a
+# clarifying question in the pause at 0:34, a time cue at 0:60 and a cut-in in the pause at 1:13.
+INTERVIEWER_TURNS = [
+    {"speaker": "interviewer", "kind": "clarification", "start": 34.7, "end": 36.6, "fact": "teams",
+     "text": "A platform team of six engineers runs ingestion; the reviewers belong to an operations group."},
+    {"speaker": "interviewer", "kind": "time_cue", "start": 60.3, "end": 60.9, "fact": None, "text": "Five minutes left."},
+    {"speaker": "interviewer", "kind": "follow_up", "start": 73.8, "end": 75.3, "fact": None,
+     "text": "Let me stop you there: which part do you build first?"},
+]
+
+
+@pytest.fixture
+def conversation(sample_analysis) -> dict:
+    """The sample answer as one turn of a conversation: the interviewer's turns in ``turns``,
+    the candidate's question before the reply at 0:34 graded in ``content.clarifying``."""
+    a = copy.deepcopy(sample_analysis)
+    candidate = {"speaker": "candidate", "kind": "answer", "start": 0.0, "end": 34.4, "fact": None, "text": "Before I sketch anything..."}
+    a["turns"] = [candidate, *copy.deepcopy(INTERVIEWER_TURNS)]
+    a["content"]["clarifying"] = {
+        "asked": [{"fact": "teams", "start": 32.52, "quote": "which the operations team owns?"}],
+        "missed_critical": ["users", "volume", "regions"],
+        "first_question_s": 32.52, "first_design_s": 17.48, "scoped_before_design": False,
+    }
+    return a
+
+
 def folder_hashes(folder: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
 

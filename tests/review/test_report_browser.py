@@ -113,3 +113,37 @@ def test_the_report_marks_uncertain_words_quotes_and_an_unreliable_transcript(br
     assert page.locator("button.ev .unsure").count() == 1
     assert "may be unreliable" in page.locator("p.warning").first.inner_text()
     page.close()
+
+
+def test_the_interviewers_turns_stand_apart_in_the_transcript_and_seek_the_audio(browser, store, make_session, conversation, tmp_path):
+    session = make_session(analysis=conversation)
+    path = tmp_path / "report.html"
+    path.write_text(session_report(open_session(store, session.id), "test"), encoding="utf-8")
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(path.as_uri())
+    page.wait_for_function("document.querySelector('audio').readyState >= 1", timeout=15000)
+
+    said = page.locator(".transcript .said")
+    assert said.count() == 3
+    reply, word = said.first, page.locator(".transcript .w").first
+    # a block of its own, coloured apart from the candidate's words, and named
+    assert reply.evaluate("e => getComputedStyle(e).display") == "block"
+    assert reply.evaluate("e => getComputedStyle(e).backgroundColor") != word.evaluate("e => getComputedStyle(e).backgroundColor")
+    assert reply.inner_text().startswith("Interviewer answers your question")
+    reply.scroll_into_view_if_needed()
+    page.screenshot(path=str(tmp_path / "report-conversation.png"), full_page=False)
+    reply.click()
+    page.evaluate("document.querySelector('audio').pause()")
+    assert abs(page.evaluate("document.querySelector('audio').currentTime") - 34.7) < 0.5
+
+    question = page.locator("ul.asking button.ev[data-start]")
+    assert question.count() == 1 and "(reached teams)" in question.inner_text()
+    question.click()
+    page.evaluate("document.querySelector('audio').pause()")
+    assert abs(page.evaluate("document.querySelector('audio').currentTime") - 32.52) < 0.5
+    assert page.locator("svg.timeline rect.said-span").count() == 3
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    assert errors == []
+    page.close()

@@ -79,7 +79,7 @@ def replay(
     """Replay an answer with its transcript in sync: fillers, hedges, pauses and markers marked."""
     from mockloop.review.players import MAX_SPEED, MIN_SPEED, AudioPlayer, SilentPlayer
     from mockloop.review.keys import cbreak_keys
-    from mockloop.review.replay import Replay, parse_time, reel
+    from mockloop.review.replay import INTERVIEWER_STYLE, Replay, parse_time, reel
 
     if not MIN_SPEED <= speed <= MAX_SPEED:
         raise InputError(f"--speed {speed:g} is out of range; use {MIN_SPEED:g} to {MAX_SPEED:g}.")
@@ -100,7 +100,7 @@ def replay(
         player = SilentPlayer(duration, speed=speed, start_s=offset)
     interactive = sys.stdin.isatty() and stdout.is_terminal and not fillers
     stdout.print(Text.assemble(("Replaying ", ""), (f"{view.id} answer {chosen.index}", "bold"), ("  ", ""),
-                               ("filler ", "bold dark_orange"), ("hedge ", "magenta"), ("marker ", "bold blue"), ("[pause s]", "dim")))
+                               ("filler ", "bold dark_orange"), ("hedge ", "magenta"), ("marker ", "bold blue"), ("[pause s] ", "dim"), ("» interviewer", INTERVIEWER_STYLE)))
     try:
         if fillers:
             if reel(analysis, player, stdout) == 0:

@@ -22,6 +22,12 @@ from mockloop.content.facts import fact_for_question, normalise
 SPEAKERS = ("interviewer", "candidate")
 # What a turn is; "answer" is the candidate speaking, the rest are the interviewer's kinds.
 TURN_KINDS = ("prompt", "answer", "question", "clarification", "neutral", "follow_up", "time_cue", "closing")
+# How the replay and the report name an interviewer's turn of each kind. A cut-in is a follow-up
+# said while the candidate is still answering.
+INTERVIEWER_LABELS = {
+    "clarification": "answers your question", "neutral": "replies", "follow_up": "follows up",
+    "time_cue": "time cue", "closing": "closes", "prompt": "asks",
+}
 
 # A pause this long inside a sentence-less stretch of words ends a sentence (Whisper drops stops).
 SENTENCE_GAP_S = 0.7
@@ -338,21 +344,46 @@ def conversation_of(words: Sequence, prompt, interviewer: Sequence[Turn], conten
     return turns, grade
 
 
-def clarifying_lines(clarifying: dict, prompt=None) -> list[str]:
-    """The grading of the asking in plain sentences, for the scorecard and the report:
-    each question with its time and the fact it reached, each critical fact never asked for
-    (with what the interviewer would have said), and whether scoping came before design."""
-    from mockloop.timefmt import clock
+@dataclass(frozen=True)
+class AskingNote:
+    """One sentence of the grading of the asking: a question asked (with its time), a critical
+    fact never asked for, or whether scoping came before design."""
 
-    lines = [f"Asked at {clock(a.get('start') or 0)}: \"{a.get('quote', '')}\" (reached {a['fact']})" for a in clarifying.get("asked") or []]
+    kind: str  # "asked" | "missed" | "order"
+    text: str
+    start: Optional[float] = None  # when the question was asked ("asked" only)
+    good: Optional[bool] = None  # "order": True when scoping came first
+
+
+def asking_notes(clarifying: dict, prompt=None) -> list[AskingNote]:
+    """The grading of the asking (``content.clarifying``, possibly read back from a session file)
+    as notes: each question with the fact it reached, each critical fact never asked for (with
+    what the interviewer would have said), and whether scoping came before design."""
+    notes = []
+    for ask in clarifying.get("asked") or []:
+        if not isinstance(ask, dict) or not isinstance(ask.get("fact"), str):
+            continue
+        start = ask.get("start")
+        start = float(start) if isinstance(start, (int, float)) and not isinstance(start, bool) else None
+        notes.append(AskingNote("asked", f"\"{ask.get('quote') or ''}\" (reached {ask['fact']})", start))
     answers = {f.id: f.answer for f in (getattr(prompt, "facts", ()) or ())}
     for fact in clarifying.get("missed_critical") or []:
+        if not isinstance(fact, str):
+            continue
         known = answers.get(fact)
-        lines.append(f"You never asked about {fact.replace('_', ' ')}" + (f": {known}" if known else "."))
+        notes.append(AskingNote("missed", f"You never asked about {fact.replace('_', ' ')}" + (f": {known}" if known else ".")))
     scoped = clarifying.get("scoped_before_design")
-    if scoped is not None:
-        lines.append("You scoped before your first design statement." if scoped else "Your first design statement came before any clarifying question.")
-    return lines
+    if isinstance(scoped, bool):
+        text = "You scoped before your first design statement." if scoped else "Your first design statement came before any clarifying question."
+        notes.append(AskingNote("order", text, good=scoped))
+    return notes
+
+
+def clarifying_lines(clarifying: dict, prompt=None) -> list[str]:
+    """The grading of the asking in plain sentences, for the scorecard (see asking_notes)."""
+    from mockloop.timefmt import clock
+
+    return [f"Asked at {clock(n.start or 0)}: {n.text}" if n.kind == "asked" else n.text for n in asking_notes(clarifying, prompt)]
 
 
 def _gap(word, following) -> Optional[float]:

@@ -6,7 +6,7 @@ neither the CSS nor the script below may contain a dollar sign.
 
 CSS = """
 :root { --ink:#1d2330; --muted:#5b6475; --line:#dfe3ea; --bg:#f6f7fb; --card:#fff; --accent:#2f6fde;
-  --filler:#e8590c; --hedge:#9c36b5; --marker:#1c7ed6; --pause:#adb5bd; --uptalk:#f08c00; --repetition:#0c8599; --long:#e03131; --ok:#2b8a3e; --miss:#c92a2a; }
+  --filler:#e8590c; --hedge:#9c36b5; --marker:#1c7ed6; --pause:#adb5bd; --uptalk:#f08c00; --repetition:#0c8599; --long:#e03131; --ok:#2b8a3e; --miss:#c92a2a; --interviewer:#2b8a3e; }
 * { box-sizing: border-box; }
 html { -webkit-text-size-adjust: 100%; }
 body { margin:0; font: 16px/1.55 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color:var(--ink); background:var(--bg); }
@@ -54,6 +54,12 @@ button.ev { display:block; text-align:left; margin: 6px 0 0 1.4em; font: inherit
 button.ev:hover { border-color: var(--accent); }
 button.ev time { color: var(--accent); font-weight: 600; margin-right: 6px; }
 ul.tips li { margin: 6px 0; }
+.said { display:block; margin: 8px 0; padding: 6px 10px; background: #ebfbee; border-left: 4px solid var(--interviewer); border-radius: 6px; font-size: .95rem; line-height: 1.5; cursor: pointer; }
+.said b { color: var(--interviewer); margin-right: 6px; } .said time { color: var(--muted); margin-right: 6px; font-size: .85rem; }
+.timeline .said-span { fill: var(--interviewer); opacity: .7; }
+ul.asking { list-style: none; padding: 0; margin: 0; }
+ul.asking li { padding: 4px 0; } ul.asking button.ev { margin-left: 0; width: 100%; }
+ul.asking .mark { display:inline-block; width: 1.4em; font-weight: 700; } ul.asking .met .mark { color: var(--ok); } ul.asking .missed .mark { color: var(--miss); }
 .phases { font-size:.85rem; color: var(--muted); margin: 0; }
 .problem { color: var(--miss); font-weight: 600; }
 .trends { display:grid; grid-template-columns: repeat(auto-fit, minmax(280px, 1fr)); gap: 12px; }

@@ -8,21 +8,22 @@ from __future__ import annotations
 
 from html import escape
 
-from mockloop.review.highlights import Pause, timeline
+from mockloop.review.highlights import Pause, Said, timeline
 from mockloop.timefmt import clock
 
-WIDTH, HEIGHT = 1000, 198
+WIDTH, HEIGHT = 1000, 222
 LEFT, RIGHT = 8, 8
 PHASE_Y, PHASE_H = 4, 20
-LANES = {"marker": 44, "filler": 72, "hedge": 96, "uptalk": 120, "repetition": 144, "pause": 168}
+LANES = {"marker": 44, "filler": 72, "hedge": 96, "uptalk": 120, "repetition": 144, "pause": 168, "interviewer": 192}
 LANE_LABELS = {
     "marker": "decision markers", "filler": "fillers", "hedge": "hedges",
-    "uptalk": "rising ends (uptalk)", "repetition": "repetitions", "pause": "pauses",
+    "uptalk": "rising ends (uptalk)", "repetition": "repetitions", "pause": "pauses", "interviewer": "the interviewer speaking",
 }
 
 
 def answer_timeline(analysis: dict, phases: list | None = None) -> str:
-    """An SVG of one answer: the round's phases on top, then markers, fillers, hedges and pauses."""
+    """An SVG of one answer: the round's phases on top, then markers, fillers, hedges, pauses and
+    the spans where the interviewer spoke."""
     duration = max(float(analysis.get("duration_s") or 0.0), 1.0)
     span = WIDTH - LEFT - RIGHT
 
@@ -31,7 +32,7 @@ def answer_timeline(analysis: dict, phases: list | None = None) -> str:
 
     parts = [
         f'<svg class="timeline" viewBox="0 0 {WIDTH} {HEIGHT}" preserveAspectRatio="none" role="img" '
-        f'aria-label="Timeline of the answer: phases, decision markers, fillers, hedges and pauses" data-duration="{duration}">'
+        f'aria-label="Timeline of the answer: phases, decision markers, fillers, hedges, pauses and the interviewer speaking" data-duration="{duration}">'
     ]
     start = 0.0
     for i, phase in enumerate(phases or []):
@@ -57,6 +58,13 @@ def answer_timeline(analysis: dict, phases: list | None = None) -> str:
             parts.append(
                 f'<rect class="{cls}" data-start="{event.start:.2f}" x="{x0}" y="{LANES["pause"] - 7}" width="{max(x1 - x0, 2)}" height="14">'
                 f"<title>pause {event.duration:.1f} s at {clock(event.start)}</title></rect>"
+            )
+        elif isinstance(event, Said):
+            x0, x1 = x(event.start), x(event.end)
+            label = escape(f"{event.label} at {clock(event.start)}: {event.text}")
+            parts.append(
+                f'<rect class="said-span" data-start="{event.start:.2f}" x="{x0}" y="{LANES["interviewer"] - 7}" width="{max(x1 - x0, 3)}" height="14">'
+                f"<title>{label}</title></rect>"
             )
     prosody = delivery.get("prosody") if isinstance(delivery.get("prosody"), dict) else {}
     for items, lane in (

@@ -9,7 +9,7 @@ saved before the indices were recorded are matched by time and text instead (`_g
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
+from typing import Optional, Union
 
 from mockloop.analysis.uncertainty import saved_word_is_uncertain
 
@@ -33,7 +33,25 @@ class Pause:
     long: bool
 
 
-Event = Union[Word, Pause]
+@dataclass
+class Said:
+    """A turn of the interviewer's inside the answer's recording: a reply to a clarifying
+    question, a follow-up or cut-in, a time cue. Never part of the candidate's words."""
+
+    start: float
+    end: float
+    kind: str
+    text: str
+    fact: Optional[str] = None
+
+    @property
+    def label(self) -> str:
+        from mockloop.interview.conversation import INTERVIEWER_LABELS
+
+        return "Interviewer " + INTERVIEWER_LABELS.get(self.kind, self.kind.replace("_", " "))
+
+
+Event = Union[Word, Pause, Said]
 
 
 def marked_words(analysis: dict) -> list[Word]:
@@ -95,8 +113,28 @@ def _mark_prosody(words: list[Word], delivery: dict) -> None:
             min(ending, key=lambda w: abs(w.end - end)).tags.add("uptalk")
 
 
+def interviewer_turns(analysis: dict) -> list[Said]:
+    """The interviewer's turns of the answer's ``turns`` list (the session file is untrusted:
+    anything not shaped like a turn is left out), in time order."""
+    said = []
+    for turn in analysis.get("turns") or []:
+        if not isinstance(turn, dict) or turn.get("speaker") != "interviewer" or not isinstance(turn.get("text"), str):
+            continue
+        start, end = _seconds(turn.get("start")), _seconds(turn.get("end"))
+        kind = turn.get("kind") if isinstance(turn.get("kind"), str) else "reply"
+        fact = turn.get("fact") if isinstance(turn.get("fact"), str) else None
+        said.append(Said(start, max(end, start), kind, turn["text"], fact))
+    return sorted(said, key=lambda s: s.start)
+
+
+def _seconds(value) -> float:
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value == value and abs(value) != float("inf")
+    return max(0.0, float(value)) if ok else 0.0
+
+
 def timeline(analysis: dict) -> list[Event]:
-    """Words and pauses in time order; a pause at least the long-pause threshold is ``long``."""
+    """Words, pauses and the interviewer's turns in time order; a pause at least the long-pause
+    threshold is ``long``. An interviewer's turn comes before a word that starts with it."""
     delivery = analysis.get("delivery") or {}
     threshold = float(delivery.get("long_pause_threshold_s") or 2.0)
     pauses = [
@@ -106,8 +144,8 @@ def timeline(analysis: dict) -> list[Event]:
     ]
     for p in pauses:
         p.long = p.duration >= threshold - 1e-6
-    events: list[Event] = [*marked_words(analysis), *pauses]
-    events.sort(key=lambda e: (e.start, 0 if isinstance(e, Pause) else 1))
+    events: list[Event] = [*marked_words(analysis), *pauses, *interviewer_turns(analysis)]
+    events.sort(key=lambda e: (e.start, 0 if isinstance(e, Pause) else 1 if isinstance(e, Said) else 2))
     return events
 
 

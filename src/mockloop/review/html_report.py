@@ -15,7 +15,7 @@ from string import Template
 
 from mockloop.review.assets import CSS, JS
 from mockloop.review.charts import answer_timeline, line_chart
-from mockloop.review.highlights import Pause, timeline
+from mockloop.review.highlights import Pause, Said, timeline
 from mockloop.review.loader import AnswerView, SessionView
 from mockloop.review.metrics import METRICS
 from mockloop.timefmt import clock
@@ -160,10 +160,13 @@ def _answer(answer: AnswerView, phases, prompt_id=None) -> str:
         '<span><i style="background:var(--filler)"></i>filler</span><span><i style="background:var(--hedge)"></i>hedge</span>'
         '<span><i style="background:var(--uptalk)"></i>rising end</span><span><i style="background:var(--repetition)"></i>repetition</span>'
         '<span><i style="background:var(--pause)"></i>pause</span><span><i style="background:var(--long)"></i>long pause</span>'
+        '<span><i style="background:var(--interviewer)"></i>the interviewer speaking</span>'
         '<span><u class="unsure-sample">wavy underline</u>: the model was unsure of the word</span></div>'
     )
     out.append(_how_it_sounded(a))
     out.append("<h3>Transcript</h3>" + _transcript(a))
+    if answer.role == "main":
+        out.append(_asking(a, prompt_id))
     out.append("<h3>Rubric</h3>" + _rubric(a))
     out.append(_model_answer(a, prompt_id))
     tips = sc.get("tips") or []
@@ -199,6 +202,11 @@ def _transcript(analysis: dict) -> str:
         if isinstance(event, Pause):
             cls = "gap long" if event.long else "gap"
             parts.append(f'<span class="{cls}" data-start="{event.start:.2f}" title="pause">{event.duration:.1f} s</span> ')
+        elif isinstance(event, Said):
+            parts.append(
+                f'<span class="said" data-start="{event.start:.2f}" data-kind="{escape(event.kind)}"><b>{escape(event.label)}</b>'
+                f"<time>{clock(event.start)}</time>{escape(event.text)}</span> "
+            )
         else:
             cls = " ".join(["w", *sorted(event.tags)])
             unsure = ' title="the model was unsure of this word"' if "uncertain" in event.tags else ""
@@ -206,6 +214,48 @@ def _transcript(analysis: dict) -> str:
     if not parts:
         parts.append(escape((analysis.get("transcript") or {}).get("text") or ""))
     return f'<p class="transcript">{"".join(parts)}</p>'
+
+
+def _asking(analysis: dict, prompt_id) -> str:
+    """The grading of the asking (``content.clarifying``): each clarifying question with its time
+    (it seeks the audio) and the fact it reached, each critical fact never asked for with what the
+    interviewer knew, and whether scoping came before the first design statement."""
+    from mockloop.interview.conversation import asking_notes
+
+    clarifying = (analysis.get("content") or {}).get("clarifying")
+    if not isinstance(clarifying, dict):
+        return ""
+    notes = asking_notes(clarifying, _bank_prompt(prompt_id))
+    items = []
+    for note in notes:
+        if note.kind == "asked" and note.start is not None:
+            items.append(
+                f'<li class="asked"><button class="ev" type="button" data-start="{note.start:.2f}"><time>{clock(note.start)}</time>'
+                f"{escape(note.text)}</button></li>"
+            )
+        elif note.kind == "asked":
+            items.append(f'<li class="asked"><button class="ev" type="button">{escape(note.text)}</button></li>')
+        else:
+            cls = "met" if note.good else "missed"
+            mark = "✓" if note.good else "✗"
+            items.append(f'<li class="{note.kind} {cls}"><span class="mark">{mark}</span>{escape(note.text)}</li>')
+    if not any(n.kind == "asked" for n in notes):
+        items.insert(0, '<li class="none">You asked the interviewer no clarifying question.</li>')
+    return f'<h3>Your clarifying questions</h3><ul class="asking">{"".join(items)}</ul>'
+
+
+def _bank_prompt(prompt_id):
+    """The prompt bank's prompt for a saved id (its fact sheet says what each missed fact was), or None."""
+    from mockloop.errors import MockloopError
+
+    if not isinstance(prompt_id, str) or not prompt_id:
+        return None
+    try:
+        from mockloop.content.prompts import get_prompt
+
+        return get_prompt(prompt_id)
+    except MockloopError:
+        return None
 
 
 def _rubric(analysis: dict) -> str:

@@ -15,13 +15,14 @@ from typing import Callable, Optional
 from rich.console import Console, Group
 from rich.text import Text
 
-from mockloop.review.highlights import Event, Pause, Word, moments, timeline
+from mockloop.review.highlights import Event, Pause, Said, Word, moments, timeline
 from mockloop.timefmt import clock
 
 STYLES = {"filler": "bold dark_orange", "hedge": "magenta", "marker": "bold blue", "uncertain": "underline yellow", "repetition": "cyan", "uptalk": "italic bold yellow"}
 SEEK_S = 5.0
 LEAD_S = 1.0  # f and p land this long before the filler or pause, to hear it coming
 TICK_S = 0.03
+INTERVIEWER_STYLE = "bold green"
 
 
 def parse_time(text: Optional[str]) -> float:
@@ -42,9 +43,12 @@ def parse_time(text: Optional[str]) -> float:
 
 
 def styled(event: Event) -> Text:
-    """One event as coloured text: a word, or a pause shown as a gap with its length."""
+    """One event as coloured text: a word, a pause shown as a gap with its length, or an
+    interviewer's turn on a line of its own."""
     if isinstance(event, Pause):
         return Text(f"[{event.duration:.1f} s]", style="bold red" if event.long else "dim")
+    if isinstance(event, Said):  # the interviewer, on a line of its own, named and in its own colour
+        return Text(f"\n» {event.label} ({clock(event.start)}): {event.text}\n", style=INTERVIEWER_STYLE)
     style = " ".join(STYLES[t] for t in sorted(event.tags) if t in STYLES)
     # "?" after a word the model was unsure of, so it shows without colour too ("Kafka?")
     return Text(event.text + ("?" if "uncertain" in event.tags else ""), style=style or "")
@@ -77,7 +81,7 @@ class Replay:
         for event in pending:
             while self.player.position() < event.start and not self.player.finished:
                 time.sleep(min(TICK_S, max(0.0, (event.start - self.player.position()) / max(self.player.speed, 1e-6))))
-            self.console.print(styled(event), end=" ", soft_wrap=True)
+            self.console.print(styled(event), end="" if isinstance(event, Said) else " ", soft_wrap=True)
         while self.player.position() < end_s - 1e-3 and not self.player.finished:
             time.sleep(TICK_S)
         self.console.print()
