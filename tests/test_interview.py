@@ -492,3 +492,31 @@ def test_the_view_is_shown_each_critical_fact_the_candidate_never_asked_about(tm
     [lines] = view.graded.values()
     for fact in critical:
         assert f"You never asked about {fact.id.replace('_', ' ')}: {fact.answer}" in lines
+
+
+def test_lines_said_during_an_answer_reach_the_file_analysis_as_echo_and_are_kept_in_the_session(tmp_path):
+    """Without a live stream, the answer is analysed from its saved file: the interviewer's
+    played lines go with it as echo, and session.json keeps them for a later rescore."""
+    from mockloop.analysis.echo import EchoSpan
+    from mockloop.interview.styles import STYLES, Style
+
+    quick = Style("quick", "cuts in after a second", neutral_reply="Go on.", follow_ups=False, cut_in_s=1.0,
+                  cut_in=STYLES["tiktok"].cut_in)
+
+    class FromTheFile(MeasuringAnalyzer):
+        echo = None
+
+        def analyze_file(self, path, kind=None, prompt=None, echo=()):
+            FromTheFile.echo = list(echo)
+            return super().analyze_file(path, kind, prompt)
+
+    answer = write_answer(tmp_path / "answer.wav", 3.0)
+    settings = InterviewSettings(style="tiktok", speak=True, answer_audio=(answer,), answer_speed=2.0)
+    session = Interview(PROMPT, settings, SessionStore(tmp_path / "sessions"), analyzer=FromTheFile([set()]),
+                        speaker=Speaker(play=False), style=quick).run()
+
+    [span] = FromTheFile.echo
+    assert isinstance(span, EchoSpan) and span.text == quick.cut_in and 1.0 <= span.start < span.end
+    [played] = json.loads((session.folder / "session.json").read_text())["answers"][0]["playback"]
+    assert played["speaker"] == "interviewer" and played["kind"] == "follow_up" and played["text"] == quick.cut_in
+    assert (played["start"], played["end"]) == (round(span.start, 3), round(span.end, 3))

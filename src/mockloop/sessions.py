@@ -164,6 +164,10 @@ class AnswerRecord:
     content_score: Optional[int] = None
     error: Optional[str] = None
     asks: Optional[list[str]] = None  # a follow-up's rubric items: its answer is judged on these only
+    # The interviewer's lines played while this answer was recorded (turns: speaker, kind, start,
+    # end in seconds into the recording, text, fact): a microphone hears them, so every analysis
+    # of the answer drops the words inside them (mockloop.analysis.echo).
+    playback: Optional[list[dict]] = None
 
 
 @dataclass

@@ -108,6 +108,8 @@ SESSION_DAMAGE = [
     Damage("score is a boolean", edit_record(_set("overall.delivery_score", True)), r"overall\.delivery_score is a boolean"),
     Damage("audio points outside", edit_record(_set("answers.0.audio", "../../../etc/passwd")), r"answers\[0\]\.audio is '\.\./\.\./\.\./etc/passwd', expected a file name inside"),
     Damage("analysis is an absolute path", edit_record(_set("answers.0.analysis", "/etc/passwd")), r"answers\[0\]\.analysis is '/etc/passwd', expected a file name inside"),
+    Damage("playback span is a string", edit_record(_set("answers.0.playback", [{"start": "3", "end": 5.0, "text": "Go on."}])), r"answers\[0\]\.playback\[0\]\.start is a string, expected a number"),
+    Damage("playback line holds a terminal escape", edit_record(_set("answers.0.playback", [{"start": 3.0, "end": 5.0, "text": "Go\x1b[2J on."}])), r"answers\[0\]\.playback\[0\]\.text holds control characters"),
     Damage("answer index is missing", edit_record(_drop("answers.0.index")), r"answers\[0\] has no 'index'"),
     Damage("two answers share an index", edit_record(lambda r: {**r, "answers": r["answers"] * 2}), r"two answers have the same index"),
     Damage("status is unknown", edit_record(_set("status", "hacked")), r'status is "hacked", expected one of started, complete'),

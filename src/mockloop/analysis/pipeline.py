@@ -15,6 +15,7 @@ import numpy as np
 
 from mockloop.analysis import acoustics, uncertainty
 from mockloop.analysis.acoustics import FrameFeatures
+from mockloop.analysis.echo import without_echo
 from mockloop.analysis.decode import DecodeReport, check_input_path, iter_audio_blocks, read_transcript_text
 from mockloop.config import DEFAULT_SETTINGS, Settings
 from mockloop.analysis.delivery import measure_delivery
@@ -168,8 +169,12 @@ class Analyzer:
         prompt=None,
         judge: str = "rules",
         llm_options=None,
+        echo=(),
     ) -> Analysis:
         """Analyse an audio file or a .txt transcript.
+
+        ``echo``: the interviewer's playback during the recording (``analysis.echo.EchoSpan``s):
+        the words heard inside those spans are the interviewer's, not the candidate's.
 
         Raises:
             InputError: the file cannot be used; ModelError: the model cannot be loaded.
@@ -182,15 +187,21 @@ class Analyzer:
         else:
             report = DecodeReport(source=path.name)
             transcript, features = self.transcribe_file(path, report)
+            transcript = without_echo(transcript, echo)
             analysis = self.analyze_transcript(transcript, features, source=path.name, kind=kind, prompt=prompt, judge=judge, llm_options=llm_options)
             analysis.decode_warnings = report.warnings()
             return analysis
         return self.analyze_transcript(transcript, features, source=path.name, kind=kind, prompt=prompt, judge=judge, llm_options=llm_options)
 
-    def analyze_stream(self, streamer: StreamingTranscriber, source: str, kind: str | None = None, prompt=None, judge: str = "rules", llm_options=None) -> Analysis:
-        """Finish a live stream (only its last chunk is left to transcribe) and analyse it."""
+    def analyze_stream(
+        self, streamer: StreamingTranscriber, source: str, kind: str | None = None, prompt=None, judge: str = "rules",
+        llm_options=None, echo=(),
+    ) -> Analysis:
+        """Finish a live stream (only its last chunk is left to transcribe) and analyse it;
+        ``echo`` as for analyze_file."""
         kind = kind or (prompt.kind if prompt is not None else DEFAULT_KIND)
         transcript, features = self.finish_stream(streamer)
+        transcript = without_echo(transcript, echo)
         return self.analyze_transcript(transcript, features, source=source, kind=kind, prompt=prompt, judge=judge, llm_options=llm_options)
 
     def analyze_transcript(self, transcript, features, source, kind, prompt=None, judge="rules", llm_options=None) -> Analysis:

@@ -1,4 +1,5 @@
-"""The mechanics of a conversation: hearing a question to the interviewer, the end of a turn, echo.
+"""The mechanics of a conversation: hearing a question to the interviewer, the end of a turn, echo
+(the filter itself is ``mockloop.analysis.echo``, shared by every path that transcribes an answer).
 
 An interviewer answers a clarifying question only when it was put to them: the candidate asks and
 then stops to wait. A rhetorical question ("What happens when half of the uploads fail? Devices
@@ -17,6 +18,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Iterable, Optional, Sequence
 
+from mockloop.analysis.echo import drop_echo  # noqa: F401 - echo is part of the conversation's mechanics
 from mockloop.content.facts import fact_for_question, normalise
 
 SPEAKERS = ("interviewer", "candidate")
@@ -37,8 +39,6 @@ WAIT_S = 1.5
 ADDRESSED_WAIT_S = 1.0
 # The quiet after a closing phrase ("that's my design") that ends the answer.
 CLOSING_WAIT_S = 1.2
-# Our own playback is heard this long after it stops (device latency and room echo).
-ECHO_TAIL_S = 0.35
 
 # After a comma these start a relative clause ("..., which changes the design").
 RELATIVES = frozenset("which who whom whose where when".split())
@@ -254,30 +254,6 @@ def is_closing(text: str) -> bool:
     return any(f" {phrase} " in joined for phrase in CLOSINGS)
 
 
-# --- echo ---------------------------------------------------------------------------------------
-
-
-def drop_echo(words: Sequence, spans: Sequence[tuple[float, float]], spoken: Sequence[str] = (), tail_s: float = ECHO_TAIL_S):
-    """The candidate's words without our own voice coming back through the microphone.
-
-    ``spans``: (start, end) of our playback in the recording's time; ``spoken``: what we said. A
-    word is echo when it sits inside a span (plus the tail) or, just after one, repeats the end of
-    our own text. Returns ``(kept, dropped)``.
-    """
-    ours = {normalise(w) for text in spoken for w in text.split()} - {""}
-    kept, dropped = [], []
-    for word in words:
-        start, end = _t(word.start), _t(word.end)
-        mid = (start + end) / 2
-        inside = any(a <= mid <= b + tail_s for a, b in spans)
-        near = any(b + tail_s < mid <= b + 2 * tail_s for _, b in spans)
-        if inside or (near and normalise(word.text) in ours):
-            dropped.append(word)
-        else:
-            kept.append(word)
-    return kept, dropped
-
-
 # --- grading the asking -------------------------------------------------------------------------
 
 
@@ -342,6 +318,32 @@ def conversation_of(words: Sequence, prompt, interviewer: Sequence[Turn], conten
     grade = grade_clarifying(questions, prompt, first_design_s(content) if content is not None else None)
     turns = sorted(list(interviewer) + candidate_turns(words, questions, interviewer), key=lambda t: (t.start, t.speaker != "interviewer"))
     return turns, grade
+
+
+def add_conversation(data: dict, analysis, prompt, interviewer: Sequence[Turn]) -> ClarifyingGrade:
+    """Write ``turns`` and ``content.clarifying`` into an answer's JSON ``data`` (the interview
+    and ``mockloop rescore`` both); returns the grade."""
+    turns, grade = conversation_of(
+        analysis.transcript.words, prompt, interviewer, analysis.content, analysis.transcript.duration_s
+    )
+    data["turns"] = [turn.to_dict() for turn in turns]
+    data.setdefault("content", {})["clarifying"] = grade.to_dict()
+    return grade
+
+
+def interviewer_turns_from(saved: Iterable) -> list[Turn]:
+    """The interviewer's Turns from saved turn dicts (an answer's ``turns``, or its ``playback``
+    in session.json; both already checked by session_files), the candidate's left out."""
+    turns = []
+    for item in saved or ():
+        if not isinstance(item, dict) or item.get("speaker", "interviewer") != "interviewer" or not isinstance(item.get("text"), str):
+            continue
+        start = float(item.get("start") or 0.0)
+        end = float(item.get("end") if item.get("end") is not None else start)
+        kind = item.get("kind") if isinstance(item.get("kind"), str) else "neutral"
+        fact = item.get("fact") if isinstance(item.get("fact"), str) else None
+        turns.append(Turn("interviewer", kind, start, max(end, start), item["text"], fact))
+    return turns
 
 
 @dataclass(frozen=True)

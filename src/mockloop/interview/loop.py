@@ -46,14 +46,15 @@ class AnswerAnalyzer(Protocol):
     def load(self) -> None:
         """Load the model (called in a background thread while the prompt is spoken)."""
 
-    def analyze_file(self, path: Path, kind: str | None = None, prompt: Any = None) -> "Analysis":
-        """Analyse a saved answer."""
+    def analyze_file(self, path: Path, kind: str | None = None, prompt: Any = None, echo: Sequence = ()) -> "Analysis":
+        """Analyse a saved answer. ``echo`` (passed only when the interviewer spoke during it):
+        ``mockloop.analysis.echo.EchoSpan``s whose words are not the candidate's."""
 
     def start_stream(self, live: bool = False) -> "StreamingTranscriber | None":
         """A transcriber to feed the recording into as it is made, or None."""
 
-    def analyze_stream(self, streamer: "StreamingTranscriber", source: str, kind: str | None = None, prompt: Any = None) -> "Analysis":
-        """Finish a stream from start_stream and analyse it."""
+    def analyze_stream(self, streamer: "StreamingTranscriber", source: str, kind: str | None = None, prompt: Any = None, echo: Sequence = ()) -> "Analysis":
+        """Finish a stream from start_stream and analyse it; ``echo`` as for analyze_file."""
 
 STYLES = tuple(INTERVIEWER_STYLES)
 DEFAULT_TIME_LIMIT_S = 20 * 60.0  # when neither the prompt nor --minutes says
@@ -215,7 +216,7 @@ class Interview:
         self._cue_threads: list[threading.Thread] = []
         self.replies_ready = threading.Event()  # set once the rules' replies are rendered (or cannot be)
         self.clarifying: dict[int, Any] = {}  # answer index -> conversation.ClarifyingGrade
-        self._echo: dict[int, list] = {}  # answer index -> (start, end, text) of our playback during it
+        self._echo: dict[int, list] = {}  # answer index -> the interviewer's Turns played during it (echo)
         self.prompt = prompt
         self.settings = settings
         self.store = store
@@ -357,6 +358,7 @@ class Interview:
                 self.view.tick(recorder)
         except KeyboardInterrupt:
             result = recorder.stop(StopReason.INTERRUPTED)
+            self._keep_playback(index, record)
             self._note_result(record, result)
             self.view.answer_finished(index, result)
             raise
@@ -364,9 +366,17 @@ class Interview:
         listener.finish()
         while self._cue_threads:  # a line still being said: wait, so its turn and echo span are kept
             self._cue_threads.pop().join()
+        self._keep_playback(index, record)
         self._note_result(record, result)
         self.view.answer_finished(index, result)
         return result
+
+    def _keep_playback(self, index: int, record: AnswerRecord) -> None:
+        """Keep the spans of the lines played during the answer in session.json (saved with the
+        result), so an analysis of the saved file later (``mockloop rescore``) drops them too."""
+        played = self._echo.get(index)
+        if played:
+            record.playback = [turn.to_dict() for turn in played]
 
     def _say_cue(self, index: int, cue: Cue, recorder: Recorder) -> None:
         self._say_during(index, "follow_up" if cue.kind == "cut_in" else cue.kind, cue.text, recorder)
@@ -417,8 +427,9 @@ class Interview:
             else:
                 self._speak(text, path)
             end = max(recorder.elapsed_s, start + 0.1)
-            self._echo.setdefault(index, []).append((start, end, text))
-            turns[turns.index(turn)] = Turn("interviewer", kind, start, end, text)
+            played = Turn("interviewer", kind, start, end, text)
+            self._echo.setdefault(index, []).append(played)
+            turns[turns.index(turn)] = played
 
         thread = threading.Thread(target=say, name="mockloop-cue", daemon=True)
         self._cue_threads.append(thread)
@@ -546,6 +557,8 @@ class Interview:
         return LiveStream(recorder.blocks(), recorder.samplerate, make_streamer, self._analyzer_ready)
 
     def _analyze(self, index: int, record: AnswerRecord, follow_up=None):
+        from mockloop.analysis.echo import echo_spans
+
         self.view.analyzing(index)
         self._analyzer_ready.wait()
         try:
@@ -560,16 +573,16 @@ class Interview:
                     raise
                 except Exception:  # noqa: BLE001 - streaming is an optimisation: fall back to the file
                     streamer = None
-            echo = self._echo.get(index)
-            if streamer is not None and echo and hasattr(self._analyzer, "finish_stream"):
-                analysis = self._analyze_without_echo(index, streamer, echo)
-            elif streamer is not None:
+            # The interviewer's lines played during the answer: heard back by the microphone,
+            # they are dropped from the candidate's words on either path.
+            echo = {"echo": echo_spans(self._echo[index])} if self._echo.get(index) else {}
+            if streamer is not None:
                 analysis = self._analyzer.analyze_stream(
-                    streamer, self.session.answer_audio(index).name, kind=self.prompt.kind, prompt=self.prompt
+                    streamer, self.session.answer_audio(index).name, kind=self.prompt.kind, prompt=self.prompt, **echo
                 )
             else:
                 analysis = self._analyzer.analyze_file(
-                    self.session.answer_audio(index), kind=self.prompt.kind, prompt=self.prompt
+                    self.session.answer_audio(index), kind=self.prompt.kind, prompt=self.prompt, **echo
                 )
         except MockloopError as exc:
             record.error = f"Not analysed: {exc}"
@@ -580,14 +593,9 @@ class Interview:
             _judge_as_follow_up(analysis, follow_up, self.prompt)
         self.analyses[index] = analysis
         data = _analysis_json(analysis)
-        from mockloop.interview.conversation import conversation_of
+        from mockloop.interview.conversation import add_conversation
 
-        turns, grade = conversation_of(
-            analysis.transcript.words, self.prompt, self.turns.get(index, []), analysis.content, analysis.transcript.duration_s
-        )
-        self.clarifying[index] = grade
-        data["turns"] = [turn.to_dict() for turn in turns]
-        data.setdefault("content", {})["clarifying"] = grade.to_dict()
+        grade = self.clarifying[index] = add_conversation(data, analysis, self.prompt, self.turns.get(index, []))
         record.analysis = self.session.write_json(self.session.answer_analysis(index).name, data).name
         record.delivery_score = analysis.scorecard.delivery_score
         record.content_score = analysis.scorecard.content_score
@@ -600,18 +608,6 @@ class Interview:
             if lines:
                 self.view.asking_graded(index, lines)
         return analysis
-
-    def _analyze_without_echo(self, index: int, streamer, echo: list):
-        """Analyse the candidate's words only: ours, heard back through the microphone, are dropped."""
-        from mockloop.interview.conversation import drop_echo
-        from mockloop.models import Transcript
-
-        transcript, features = self._analyzer.finish_stream(streamer)
-        kept, _ = drop_echo(transcript.words, [(a, b) for a, b, _ in echo], [text for _, _, text in echo])
-        transcript = Transcript(kept, transcript.duration_s, transcript.model)
-        return self._analyzer.analyze_transcript(
-            transcript, features, source=self.session.answer_audio(index).name, kind=self.prompt.kind, prompt=self.prompt
-        )
 
     def _choose_probes(self, analysis) -> list:
         """The follow-ups (``mockloop.content.probes.FollowUp``) for the main answer's gaps."""
@@ -678,9 +674,10 @@ class _Listener:
             self.speaking.join()
 
     def _ours(self, word) -> bool:
-        spans = self.interview._echo.get(self.index, [])
-        mid = ((word.start or 0.0) + (word.end or 0.0)) / 2
-        return any(a <= mid <= b + 0.35 for a, b, _ in spans)
+        from mockloop.analysis.echo import drop_echo
+
+        played = self.interview._echo.get(self.index, [])
+        return bool(played) and not drop_echo([word], [(t.start, t.end) for t in played], [t.text for t in played])[0]
 
     def _reply(self, question) -> None:
         from mockloop.interview.conversation import Turn
@@ -707,8 +704,9 @@ class _Listener:
             elif interview.settings.speak:
                 interview._speak(reply.text, path)
             end = max(self.recorder.elapsed_s, start + 0.1)
-            interview._echo.setdefault(self.index, []).append((start, end, reply.text))
-            turns.append(Turn("interviewer", kind, start, end, reply.text, reply.fact))
+            turn = Turn("interviewer", kind, start, end, reply.text, reply.fact)
+            interview._echo.setdefault(self.index, []).append(turn)
+            turns.append(turn)
 
         self.speaking = threading.Thread(target=say, name="mockloop-reply", daemon=True)
         self.speaking.start()

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any, Optional, Sequence
 
+from mockloop.analysis.echo import echo_spans
 from mockloop.errors import InputError, MockloopError
+from mockloop.interview.conversation import add_conversation
 from mockloop.session_files import DamagedSessionError, member_file
 from mockloop.sessions import SCORECARD, Session, SessionStore
 
@@ -58,6 +60,7 @@ def rescore_session(
     prompt = prompt_for(record.prompt)
     result = RescoreResult(session)
     analyses: dict[int, Any] = {}
+    grades: dict[int, Any] = {}  # answer index -> conversation.ClarifyingGrade
     for answer in chosen:
         before = (answer.delivery_score, answer.content_score)
         if on_answer is not None:
@@ -70,8 +73,11 @@ def rescore_session(
         except DamagedSessionError as exc:
             result.answers.append(AnswerRescore(answer.index, before, error=str(exc)))
             continue
+        # The interviewer's lines played during the answer (kept in session.json) are not the
+        # candidate's words: the analysis drops them, as the interview did.
+        echo = {"echo": echo_spans(answer.playback)} if answer.playback else {}
         try:
-            analysis = analyzer.analyze_file(audio, kind=prompt.kind, prompt=prompt)
+            analysis = analyzer.analyze_file(audio, kind=prompt.kind, prompt=prompt, **echo)
         except InputError as exc:  # this answer's audio is unusable: say so, go on with the others
             result.answers.append(AnswerRescore(answer.index, before, error=str(exc)))
             continue
@@ -79,7 +85,9 @@ def rescore_session(
         from mockloop.analysis.contract import analysis_to_dict
 
         name = session.answer_analysis(answer.index).name
-        session.write_json(name, analysis_to_dict(analysis))
+        data = analysis_to_dict(analysis)
+        grades[answer.index] = add_conversation(data, analysis, prompt, _interviewer_turns(session, answer))
+        session.write_json(name, data)
         answer.analysis = name
         answer.delivery_score = analysis.scorecard.delivery_score
         answer.content_score = analysis.scorecard.content_score
@@ -91,7 +99,7 @@ def rescore_session(
         session.save()
         result.answers.append(AnswerRescore(answer.index, before, (answer.delivery_score, answer.content_score)))
     if analyses:
-        _update_overall(session, analyses)
+        _update_overall(session, analyses, grades, prompt)
     _update_index(store, session_id)
     return result
 
@@ -135,7 +143,25 @@ def _stamp(record) -> None:
     record.rescored_at = datetime.now().astimezone().isoformat(timespec="seconds")
 
 
-def _update_overall(session: Session, analyses: dict[int, Any]) -> None:
+def _interviewer_turns(session: Session, answer) -> list:
+    """What the interviewer said during the answer: the turns of its previous analysis when that
+    is readable (they include lines said without sound, and a follow-up's question), else the
+    lines played during it, as kept in session.json."""
+    from mockloop.analysis.contract import SCHEMA
+    from mockloop.interview.conversation import interviewer_turns_from
+    from mockloop.session_files import check_analysis_data, read_json_member
+
+    if answer.analysis:
+        try:
+            saved = check_analysis_data(read_json_member(session.folder, answer.analysis), answer.analysis, SCHEMA)
+        except (OSError, MockloopError):
+            saved = None
+        if saved is not None and saved.get("turns") is not None:
+            return interviewer_turns_from(saved["turns"])
+    return interviewer_turns_from(answer.playback)
+
+
+def _update_overall(session: Session, analyses: dict[int, Any], grades: dict[int, Any] | None = None, prompt=None) -> None:
     """Overall scores from every answer's score; the scorecard is rewritten when all are scored."""
     from mockloop.interview.loop import overall_scores, scorecard_markdown
 
@@ -146,7 +172,7 @@ def _update_overall(session: Session, analyses: dict[int, Any]) -> None:
         overall["content_score"] = old_content  # the main answer was not rescored: its verdict stands
     record.overall = overall
     if all(a.index in analyses for a in record.answers):
-        record.scorecard = session.write_text(SCORECARD, scorecard_markdown(session, analyses)).name
+        record.scorecard = session.write_text(SCORECARD, scorecard_markdown(session, analyses, grades, prompt)).name
     session.save()
 
 
