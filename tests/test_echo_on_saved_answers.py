@@ -13,32 +13,17 @@ one rescore with the span: shared by the module's tests.
 from __future__ import annotations
 
 import json
-import subprocess
 
 import numpy as np
 import pytest
 import soundfile as sf
+from spoken import ASKED, PROMPT_ID, RATE, room, speech
 
 from mockloop.content.facts import normalise
 from mockloop.content.prompts import get_prompt
 from mockloop.sessions import AnswerRecord, SessionStore
 
-PROMPT_ID = "sd-robot-fleet-anomalies"
-ASKED = "Before I design anything, can I ask who owns operations for the robots?"
 GOES_ON = "Thanks. So I would buffer readings on each robot and upload them at the depot when the link comes back."
-RATE = 16000
-
-
-def speech(text: str, voice: str, folder, gain: float) -> np.ndarray:
-    raw = folder / f"{voice}-{len(text)}.wav"
-    subprocess.run(["espeak-ng", "-v", voice, "-s", "165", "-w", str(raw), text], check=True)
-    audio, rate = sf.read(raw, dtype="float32")
-    audio = np.interp(np.arange(0, len(audio), rate / RATE), np.arange(len(audio)), audio)
-    return (gain * audio / np.abs(audio).max()).astype(np.float32)
-
-
-def room(seconds: float, rng) -> np.ndarray:
-    return rng.normal(0, 10 ** (-58 / 20), int(RATE * seconds)).astype(np.float32)
 
 
 @pytest.fixture(scope="module")

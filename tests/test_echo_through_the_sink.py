@@ -4,8 +4,8 @@ A whole interview in this process, on the PulseAudio null sink (tests/pulse.py):
 is the sink's monitor, and both the candidate (a file the test plays into the sink) and the
 interviewer (mockloop's own voice, played to the default speaker, which is the sink) are heard by
 it, as on a laptop without headphones. The candidate asks who owns operations and waits; the
-interviewer answers from the fact sheet while the recording goes on; the candidate goes on and
-ends with "that's my design". The saved recording holds the interviewer's reply (checked by
+interviewer answers from the fact sheet while the recording goes on; once the reply has been
+played, the candidate goes on and ends with "that's my design". The saved recording holds the interviewer's reply (checked by
 transcribing it without the echo spans); the candidate's transcript, live and rescored, does not.
 One interview, shared by the module's tests.
 """
@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import threading
+import time
 
 import numpy as np
 import pytest
@@ -23,10 +25,10 @@ from mockloop.content.facts import normalise
 from mockloop.content.prompts import get_prompt
 
 from pulse import pulse_server  # noqa: F401  (a fixture)
-from test_echo_on_saved_answers import ASKED, PROMPT_ID, RATE, room, speech
+from spoken import ASKED, PROMPT_ID, RATE, room, speech
 
 GOES_ON = "Thanks. So each robot keeps its readings and uploads them when the link comes back. That's my design."
-WAIT_S = 16.0  # the candidate's silence after the question: room for the reply, however slow the machine
+REPLY_TIMEOUT_S = 45.0  # how long the candidate waits for the reply (the loop's silence stop too)
 
 
 def words_of(text: str) -> set[str]:
@@ -42,26 +44,36 @@ def interview(pulse_server, analyzer, tmp_path_factory):  # noqa: F811
 
     folder = tmp_path_factory.mktemp("echo-sink")
     rng = np.random.default_rng(7)
-    candidate = folder / "candidate.wav"
-    sf.write(candidate, np.concatenate([
-        room(0.5, rng), speech(ASKED, "en-us", folder, 0.5), room(WAIT_S, rng), speech(GOES_ON, "en-us", folder, 0.5), room(3.0, rng),
-    ]), RATE)
+    asks, goes_on = folder / "asks.wav", folder / "goes-on.wav"
+    sf.write(asks, np.concatenate([room(0.5, rng), speech(ASKED, "en-us", folder, 0.5), room(0.5, rng)]), RATE)
+    sf.write(goes_on, np.concatenate([room(0.6, rng), speech(GOES_ON, "en-us", folder, 0.5), room(3.0, rng)]), RATE)
     prompt = dataclasses.replace(get_prompt(PROMPT_ID), text="Design the anomaly review for the robot fleet.", phases=[], time_limit_s=90)
     reply = next(f.answer for f in prompt.facts if f.id == "teams")
 
     class CandidateAtTheMicrophone(InterviewView):
-        """Starts the candidate's file playing into the sink as the answer starts recording."""
+        """As the answer starts recording, the candidate asks (a file played into the sink), waits
+        for the interviewer to finish answering, as a person does, then goes on."""
 
-        playing = None
+        interview = None
+        speaking = None
 
         def answer_started(self, index, recorder, limit_s, phases, stops):
-            self.playing = pulse_server.play(candidate, wait=False)
+            self.speaking = threading.Thread(target=self.speak, daemon=True)
+            self.speaking.start()
+
+        def speak(self):
+            pulse_server.play(asks)
+            deadline = time.monotonic() + REPLY_TIMEOUT_S
+            while time.monotonic() < deadline and not any(t.speaker == "interviewer" for t in self.interview.turns.get(1, [])):
+                time.sleep(0.1)  # polls for the reply, kept once it has been played
+            pulse_server.play(goes_on)
 
     view = CandidateAtTheMicrophone()
     store = SessionStore(folder / "sessions")
-    settings = InterviewSettings(style="silent", max_probes=0, speak=True, time_limit_s=90, silence_stop_s=10.0)
-    session = Interview(prompt, settings, store, view=view, analyzer=analyzer).run()
-    view.playing.wait(timeout=60)
+    settings = InterviewSettings(style="silent", max_probes=0, speak=True, time_limit_s=120, silence_stop_s=REPLY_TIMEOUT_S)
+    view.interview = Interview(prompt, settings, store, view=view, analyzer=analyzer)
+    session = view.interview.run()
+    view.speaking.join(timeout=60)
 
     control = analyzer.analyze_file(session.answer_audio(1), kind="system_design")
     live = json.loads((session.folder / "answer-1.json").read_text())

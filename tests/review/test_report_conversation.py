@@ -3,11 +3,9 @@ candidate's words, and the report grades the asking (tests/review/conftest.py: `
 
 from __future__ import annotations
 
-import copy
 import re
 from html import unescape
 
-import pytest
 from typer.testing import CliRunner
 
 from mockloop.cli.app import app
@@ -53,7 +51,7 @@ def test_the_report_grades_the_asking_with_times_facts_missed_facts_and_the_orde
     assert float(asked.group(1)) == 32.52 and asked.group(2) == "0:33"
     assert unescape(asked.group(3)) == '"which the operations team owns?" (reached teams)'
     facts = {f.id: f.answer for f in get_prompt("sd-sensor-anomaly-review").facts}
-    missed = [unescape(m) for m in re.findall(r'<li class="missed missed"><span class="mark">✗</span>([^<]*)</li>', section)]
+    missed = [unescape(m) for m in re.findall(r'<li class="missed"><span class="mark">✗</span>([^<]*)</li>', section)]
     assert missed == [f"You never asked about {fact}: {facts[fact]}" for fact in ("users", "volume", "regions")]
     assert '<li class="order missed"><span class="mark">✗</span>Your first design statement came before any clarifying question.</li>' in section
 

@@ -236,9 +236,9 @@ def _asking(analysis: dict, prompt_id) -> str:
         elif note.kind == "asked":
             items.append(f'<li class="asked"><button class="ev" type="button">{escape(note.text)}</button></li>')
         else:
-            cls = "met" if note.good else "missed"
+            cls = "missed" if note.kind == "missed" else f"order {'met' if note.good else 'missed'}"
             mark = "✓" if note.good else "✗"
-            items.append(f'<li class="{note.kind} {cls}"><span class="mark">{mark}</span>{escape(note.text)}</li>')
+            items.append(f'<li class="{cls}"><span class="mark">{mark}</span>{escape(note.text)}</li>')
     if not any(n.kind == "asked" for n in notes):
         items.insert(0, '<li class="none">You asked the interviewer no clarifying question.</li>')
     return f'<h3>Your clarifying questions</h3><ul class="asking">{"".join(items)}</ul>'
