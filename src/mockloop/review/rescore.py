@@ -5,6 +5,10 @@ missing) and for ones scored by an older version or a smaller model. The old res
 place until the new one is complete: each answer is analysed in memory first, then its
 ``answer-N.json`` and ``session.json`` are replaced atomically (temporary file, then rename), so an
 interrupted or failed rescore leaves the session exactly as it was.
+
+Lines the interviewer played during an answer (``playback`` in session.json) are left out of the
+candidate's words, as in the interview, and the answer keeps its conversation: the interviewer's
+turns and the grading of the asking are written again from the new transcript.
 """
 
 from __future__ import annotations
@@ -45,7 +49,8 @@ def rescore_session(
 ) -> RescoreResult:
     """Analyse the chosen answers (default: all) of ``session_id`` again and save the results.
 
-    ``analyzer`` has ``analyze_file(path, kind=, prompt=)`` (a ``mockloop.analysis.pipeline.Analyzer``).
+    ``analyzer`` has ``analyze_file(path, kind=, prompt=, echo=)`` (a ``mockloop.analysis.pipeline.Analyzer``);
+    ``echo`` is passed only for an answer during which the interviewer's lines were played.
     ``on_answer(index)`` is called before each answer is analysed (for progress).
 
     Raises:
