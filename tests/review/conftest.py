@@ -108,8 +108,9 @@ def conversation(sample_analysis) -> dict:
     """The sample answer as one turn of a conversation: the interviewer's turns in ``turns``,
     the candidate's question before the reply at 0:34 graded in ``content.clarifying``."""
     a = copy.deepcopy(sample_analysis)
-    candidate = {"speaker": "candidate", "kind": "answer", "start": 0.0, "end": 34.4, "fact": None, "text": "Before I sketch anything..."}
-    a["turns"] = [candidate, *copy.deepcopy(INTERVIEWER_TURNS)]
+    answer = {"speaker": "candidate", "kind": "answer", "start": 0.0, "end": 32.52, "fact": None, "text": "Before I sketch anything..."}
+    question = {"speaker": "candidate", "kind": "question", "start": 32.52, "end": 34.88, "fact": "teams", "text": "which the operations team owns."}
+    a["turns"] = [answer, question, *copy.deepcopy(INTERVIEWER_TURNS)]
     a["content"]["clarifying"] = {
         "asked": [{"fact": "teams", "start": 32.52, "quote": "which the operations team owns?"}],
         "missed_critical": ["users", "volume", "regions"],

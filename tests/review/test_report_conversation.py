@@ -37,6 +37,12 @@ def test_each_interviewer_turn_sits_in_the_transcript_at_its_time_between_the_ca
     assert len(re.findall(r'<span class="w[ "]', transcript)) == len(conversation["transcript"]["words"])
 
 
+def test_the_candidates_question_to_the_interviewer_is_marked_in_the_transcript(store, make_session, conversation):
+    html = session_report(open_session(store, make_session(analysis=conversation).id))
+    asked = re.findall(r'<span class="w [^"]*\basked\b[^"]*" data-start="[\d.]+"[^>]*>([^<]*)</span>', transcript_of(html))
+    assert asked == ["which", "the", "operations", "team", "owns."]
+
+
 def test_the_timeline_draws_a_span_for_each_interviewer_turn(store, make_session, conversation):
     html = session_report(open_session(store, make_session(analysis=conversation).id))
     spans = re.findall(r'<rect class="said-span" data-start="([\d.]+)"', html)
@@ -69,8 +75,8 @@ def test_an_analysis_from_before_conversations_shows_no_turns_and_no_asking(stor
 
 def test_what_the_interviewer_and_the_candidate_said_is_escaped(store, make_session, conversation):
     hostile = '<img src=x onerror="alert(1)">'
-    conversation["turns"][1]["text"] = hostile
-    conversation["turns"][2]["kind"] = '"><script>alert(2)</script>'
+    conversation["turns"][2]["text"] = hostile
+    conversation["turns"][3]["kind"] = '"><script>alert(2)</script>'
     conversation["content"]["clarifying"]["asked"][0]["quote"] = "</button><script>alert(3)</script>"
     conversation["content"]["clarifying"]["missed_critical"] = ["<b>users</b>"]
     html = session_report(open_session(store, make_session(analysis=conversation).id))

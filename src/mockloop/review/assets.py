@@ -54,6 +54,7 @@ button.ev { display:block; text-align:left; margin: 6px 0 0 1.4em; font: inherit
 button.ev:hover { border-color: var(--accent); }
 button.ev time { color: var(--accent); font-weight: 600; margin-right: 6px; }
 ul.tips li { margin: 6px 0; }
+.w.asked { color: var(--interviewer); border-bottom: 2px dotted var(--interviewer); }
 .said { display:block; margin: 8px 0; padding: 6px 10px; background: #ebfbee; border-left: 4px solid var(--interviewer); border-radius: 6px; font-size: .95rem; line-height: 1.5; cursor: pointer; }
 .said b { color: var(--interviewer); margin-right: 6px; } .said time { color: var(--muted); margin-right: 6px; font-size: .85rem; }
 .timeline .said-span { fill: var(--interviewer); opacity: .7; }

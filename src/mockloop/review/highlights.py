@@ -22,7 +22,7 @@ class Word:
     text: str
     start: float
     end: float
-    tags: set[str] = field(default_factory=set)  # filler, hedge, marker, uncertain, repetition, uptalk
+    tags: set[str] = field(default_factory=set)  # filler, hedge, marker, uncertain, repetition, uptalk, asked
 
 
 @dataclass
@@ -55,7 +55,8 @@ Event = Union[Word, Pause, Said]
 
 
 def marked_words(analysis: dict) -> list[Word]:
-    """The transcript's words, each tagged with ``filler``, ``hedge``, ``marker`` and/or ``uncertain``."""
+    """The transcript's words, each tagged with ``filler``, ``hedge``, ``marker``, ``uncertain``,
+    ``repetition``, ``uptalk`` and/or ``asked`` (a question put to the interviewer)."""
     raw = (analysis.get("transcript") or {}).get("words") or []
     words = [
         Word(i, str(w.get("text", "")), float(w.get("start") or 0.0), float(w.get("end") or w.get("start") or 0.0))
@@ -73,7 +74,20 @@ def marked_words(analysis: dict) -> list[Word]:
             for w in covered:
                 w.tags.add(tag)
     _mark_prosody(words, delivery)
+    _mark_questions(words, analysis)
     return words
+
+
+def _mark_questions(words: list[Word], analysis: dict) -> None:
+    """``asked``: the words of each question the candidate put to the interviewer (a candidate
+    turn of kind "question" in ``turns``)."""
+    for turn in analysis.get("turns") or []:
+        if not isinstance(turn, dict) or turn.get("speaker") != "candidate" or turn.get("kind") != "question":
+            continue
+        start, end = _seconds(turn.get("start")), _seconds(turn.get("end"))
+        for word in words:
+            if start - TOLERANCE_S <= word.start and word.end <= end + TOLERANCE_S:
+                word.tags.add("asked")
 
 
 def _by_index(words: list[Word], item: dict) -> list[Word] | None:

@@ -160,7 +160,7 @@ def _answer(answer: AnswerView, phases, prompt_id=None) -> str:
         '<span><i style="background:var(--filler)"></i>filler</span><span><i style="background:var(--hedge)"></i>hedge</span>'
         '<span><i style="background:var(--uptalk)"></i>rising end</span><span><i style="background:var(--repetition)"></i>repetition</span>'
         '<span><i style="background:var(--pause)"></i>pause</span><span><i style="background:var(--long)"></i>long pause</span>'
-        '<span><i style="background:var(--interviewer)"></i>the interviewer speaking</span>'
+        '<span><i style="background:var(--interviewer)"></i>the interviewer speaking, and your questions to the interviewer</span>'
         '<span><u class="unsure-sample">wavy underline</u>: the model was unsure of the word</span></div>'
     )
     out.append(_how_it_sounded(a))

@@ -18,7 +18,7 @@ from rich.text import Text
 from mockloop.review.highlights import Event, Pause, Said, Word, moments, timeline
 from mockloop.timefmt import clock
 
-STYLES = {"filler": "bold dark_orange", "hedge": "magenta", "marker": "bold blue", "uncertain": "underline yellow", "repetition": "cyan", "uptalk": "italic bold yellow"}
+STYLES = {"filler": "bold dark_orange", "hedge": "magenta", "marker": "bold blue", "uncertain": "underline yellow", "repetition": "cyan", "uptalk": "italic bold yellow", "asked": "green"}
 SEEK_S = 5.0
 LEAD_S = 1.0  # f and p land this long before the filler or pause, to hear it coming
 TICK_S = 0.03
