@@ -358,7 +358,6 @@ class Interview:
                 self.view.tick(recorder)
         except KeyboardInterrupt:
             result = recorder.stop(StopReason.INTERRUPTED)
-            self._keep_playback(index, record)
             self._note_result(record, result)
             self.view.answer_finished(index, result)
             raise
@@ -366,17 +365,22 @@ class Interview:
         listener.finish()
         while self._cue_threads:  # a line still being said: wait, so its turn and echo span are kept
             self._cue_threads.pop().join()
-        self._keep_playback(index, record)
         self._note_result(record, result)
         self.view.answer_finished(index, result)
         return result
 
-    def _keep_playback(self, index: int, record: AnswerRecord) -> None:
-        """Keep the spans of the lines played during the answer in session.json (saved with the
-        result), so an analysis of the saved file later (``mockloop rescore``) drops them too."""
-        played = self._echo.get(index)
-        if played:
-            record.playback = [turn.to_dict() for turn in played]
+    def _played(self, index: int, turn) -> None:
+        """A line of the interviewer's has been played during answer ``index``: keep its span as
+        echo, and in session.json at once (a killed interview leaves it for ``mockloop rescore``)."""
+        self._echo.setdefault(index, []).append(turn)
+        record = next((a for a in self.session.record.answers if a.index == index), None)
+        if record is None:
+            return
+        record.playback = [played.to_dict() for played in self._echo[index]]
+        try:
+            self.session.save()
+        except SessionStorageError:
+            pass  # the answer's own save at its end reports a full disk
 
     def _say_cue(self, index: int, cue: Cue, recorder: Recorder) -> None:
         self._say_during(index, "follow_up" if cue.kind == "cut_in" else cue.kind, cue.text, recorder)
@@ -428,7 +432,7 @@ class Interview:
                 self._speak(text, path)
             end = max(recorder.elapsed_s, start + 0.1)
             played = Turn("interviewer", kind, start, end, text)
-            self._echo.setdefault(index, []).append(played)
+            self._played(index, played)
             turns[turns.index(turn)] = played
 
         thread = threading.Thread(target=say, name="mockloop-cue", daemon=True)
@@ -705,7 +709,7 @@ class _Listener:
                 interview._speak(reply.text, path)
             end = max(self.recorder.elapsed_s, start + 0.1)
             turn = Turn("interviewer", kind, start, end, reply.text, reply.fact)
-            interview._echo.setdefault(self.index, []).append(turn)
+            interview._played(self.index, turn)
             turns.append(turn)
 
         self.speaking = threading.Thread(target=say, name="mockloop-reply", daemon=True)
