@@ -106,6 +106,9 @@ class DeliverySettings:
     target_wpm_high: float = 170.0
     fillers_per_minute_ok: float = 5.0  # at or below: listeners do not mark it down
     fillers_per_minute_bad: float = 12.0  # listeners rate this as hurting effectiveness
+    # A drill on long pauses is met at or below this rate: a thinking pause a minute is fine, a
+    # second one in a 60 s drill is stalling. Chosen for coaching, not fitted to listener ratings.
+    long_pauses_per_minute_ok: float = 1.0
     marker_gap_warn_s: float = 120.0  # a stretch this long without signposting gets a tip
 
 

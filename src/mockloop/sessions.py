@@ -191,7 +191,8 @@ class SessionRecord:
     # Follow-ups chosen but not asked: {"question", "asks", "reason"} (no answer file for them).
     skipped: list[dict] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # how the run went, e.g. an LLM interviewer fallback
-    # Set for a drill (interview/drill.py): {"item", "from_session", "at_s"}; None for an interview.
+    # Set for a drill (interview/drill.py): {"item", "habit", "take", "from_session", "at_s"}; None
+    # for an interview. "habit": true when the item is a delivery habit (review/habits.py).
     drill: Optional[dict] = None
     schema: str = SESSION_SCHEMA
 

@@ -39,7 +39,7 @@ def parse_at(text: str) -> float:
 
 
 def drill(
-    item: Optional[str] = typer.Option(None, "--item", help="Rubric item to drill (default: the weakest in your history)."),
+    item: Optional[str] = typer.Option(None, "--item", help="Rubric item or delivery habit (fillers_per_minute, long_pauses, words_per_minute, pitch_range_semitones) to drill (default: what `mockloop plan` drills first)."),
     prompt: Optional[str] = typer.Option(None, "--prompt", help="Prompt id whose follow-up the drill asks (default: one that focuses on the item)."),
     from_session: Optional[str] = typer.Option(None, "--from", help="Retake a stretch of this saved session (with --at)."),
     at: Optional[str] = typer.Option(None, "--at", help="With --from: where the weak stretch is, e.g. 1:20."),
@@ -54,7 +54,7 @@ def drill(
     model: Optional[str] = typer.Option(None, "--model", help="Whisper model name or folder."),
     sessions_dir: Optional[Path] = typer.Option(None, "--sessions-dir", help=SESSIONS_DIR_HELP),
 ) -> None:
-    """A short drill on one rubric item, scored on that item and delivery; retake until it is met."""
+    """A short drill on one rubric item or delivery habit, scored on it and delivery; retake until it is met."""
     from mockloop.cli.interview import TerminalView
     from mockloop.config import configured_model
     from mockloop.interview import drill as drills
@@ -92,8 +92,8 @@ def drill(
             break
         settings = dataclasses.replace(base, answer_audio=(files[take - 1],) if files else (), time_limit_s=limit_s)
         result = drills.run_drill(prompt_obj, item, settings, store, view=view, analyzer=analyzer,
-                                  from_session=source_id, at_s=at_s, question=question)
-        _show_take(take, result, stretch)
+                                  from_session=source_id, at_s=at_s, question=question, take=take)
+        _show_take(result, stretch)
         if result.take.item_met:
             break
         if take < takes and not files and not (interactive and typer.confirm("Retake?", default=True)):
@@ -112,6 +112,7 @@ def _drill_view(base):
             """A drill asks one question; the scoping questions of a whole round are not its subject."""
 
         def finished(self, session, summary: str) -> None:
+            """The drill summary is printed by the drill command from the take's result."""
             self._stop_scoring()
 
     return DrillView
@@ -171,26 +172,36 @@ def _replay_stretch(store, session_id: str, stretch, output_device) -> None:
             stderr.print(f"warning: could not replay the stretch ({exc}); retaking without it.", markup=False)
 
 
-def _show_take(take: int, result, stretch) -> None:
+def _show_take(result, stretch) -> None:
+    """The drill summary: the item, met or not, the take, the figures that matter for it, and
+    after a miss the tip and what "met" sounds like in the model answer."""
     from mockloop.display import number
 
     m = result.take
-    said = "met" if m.item_met else "not met"
-    stdout.print(Text.assemble((f"Take {take}: {result.item} {said}", "bold green" if m.item_met else "bold red"), f"  (session {result.session.id})"))
+    said = "could not be scored" if m.item_met is None else ("met" if m.item_met else "not met")
+    style = "bold green" if m.item_met else "bold red"
+    stdout.print(Text.assemble((f"Take {result.number}: {result.item} {said}", style), f"  (session {result.session.id})"))
+    from mockloop.review.metrics import METRICS
+
+    labels = {name: label for name, label, _ in METRICS if name in ("fillers_per_minute", "long_pauses", "words_per_minute", "pitch_range_semitones")}
+    if result.habit is not None and m.item_met is not None:
+        stdout.print(f"  {labels[result.item]} {number(result.item, getattr(m, result.item))}; target: {result.habit}", soft_wrap=True)
     if result.evidence:
-        stdout.print(f'  You said: "{result.evidence}"')
+        stdout.print(f'  You said: "{result.evidence}"', soft_wrap=True)
     if result.tip:
-        stdout.print(f"  Tip: {result.tip}")
+        stdout.print(f"  Tip: {result.tip}", soft_wrap=True)
+    if result.example:
+        stdout.print(f'  Met sounds like: "{result.example}"', soft_wrap=True)
     if stretch is None:
-        stdout.print(f"  Delivery: fillers/min {number('fillers_per_minute', m.fillers_per_minute)}, long pauses {number('long_pauses', m.long_pauses)}, "
-                     f"words/min {number('words_per_minute', m.words_per_minute)}; saved in {result.session.folder}", soft_wrap=True)
+        shown = [f"{labels[n]} {number(n, getattr(m, n))}" for n in ("fillers_per_minute", "long_pauses", "words_per_minute") if n != result.item]
+        stdout.print(f"  Delivery: {', '.join(shown)}; saved in {result.session.folder}", soft_wrap=True)
         return
     table = Table(title="Stretch against the retake")
     for column in ("", "before", "retake"):
         table.add_column(column, justify="right" if column else "left")
     b = stretch.measures
     table.add_row(f"{result.item} met", _yes(b.item_met), _yes(m.item_met))
-    for name, label in (("fillers_per_minute", "fillers/min"), ("long_pauses", "long pauses"), ("words_per_minute", "words/min"), ("pitch_range_semitones", "pitch range (st)")):
+    for name, label in labels.items():
         before, after = getattr(b, name), getattr(m, name)
         if before is None and after is None:
             continue
@@ -222,19 +233,19 @@ def plan(
         stdout.print(line, highlight=False, soft_wrap=True)
 
 
-def skills_summary(sessions_dir: Optional[Path], kind: Optional[str], last: Optional[int]):
+def skills_summary(sessions_dir: Optional[Path], kind: Optional[str], last: Optional[int], drills: Optional[bool] = None):
     """(item progress, measure trends, glance) for history and ``report --history``."""
     from mockloop.review.skills import at_a_glance, item_progress, load_skills, measure_trends
     from mockloop.sessions import SessionStore
 
-    sessions, _ = load_skills(SessionStore(sessions_dir), kind=kind, last=last)
+    sessions, _ = load_skills(SessionStore(sessions_dir), kind=kind, last=last, drills=drills)
     items, trends = item_progress(sessions), measure_trends(sessions)
     return items, trends, at_a_glance(items, trends)
 
 
-def show_skills(sessions_dir: Optional[Path], kind: Optional[str], last: Optional[int]) -> None:
+def show_skills(sessions_dir: Optional[Path], kind: Optional[str], last: Optional[int], drills: Optional[bool] = None) -> None:
     """Per rubric item: met over time; per delivery measure: its trend; then "At a glance"."""
-    items, trends, glance = skills_summary(sessions_dir, kind, last)
+    items, trends, glance = skills_summary(sessions_dir, kind, last, drills)
     if not items and not trends:
         return
     table = Table(title="Per skill, oldest first (█ met, ▁ missed)")

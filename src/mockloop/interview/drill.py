@@ -1,11 +1,14 @@
-"""Focused drills: one short question aimed at one rubric item, scored on that item and delivery.
+"""Focused drills: one short question aimed at one rubric item or delivery habit, scored on it and delivery.
 
 A drill is an ordinary interview run by ``interview.loop.Interview`` (same recorder, microphone or
 ``--answer-audio``, analysis and session folder), with three differences: the question is the
 prompt's follow-up for the item, said as "In 60 seconds: ...", the time limit is 60 to 120 s, and
-the session is marked ``drill`` in ``session.json`` (``{"item", "from_session", "at_s"}``) so
-history, the index and the plan can tell drills from full rounds. exec_explain drills run 90 s
-with the seconds left said aloud.
+the session is marked ``drill`` in ``session.json`` (``{"item", "habit", "take", "from_session",
+"at_s"}``) so history, the index and the plan can tell drills from full rounds, and a take ends
+with a drill summary (the item, met or not, the take, the figures that matter; after a miss the
+tip and the model answer's words for the item) instead of a whole round's. exec_explain drills
+run 90 s with the seconds left said aloud. A delivery habit (``review.habits``: fillers per
+minute, long pauses, pace, pitch range) is met when the answer keeps to its coached threshold.
 
 A retake of a stretch (``--from SESSION --at 1:20``) replays the sentences around that moment of
 the saved answer, records a new version of just that part, and compares the two.
@@ -18,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from mockloop.errors import InputError
+from mockloop.errors import InputError, MockloopError
 from mockloop.sessions import Session, SessionStore
 
 DRILL_LIMIT_S = 60.0
@@ -38,11 +41,21 @@ def drill_limit(kind: str, seconds: Optional[float] = None) -> float:
 
 
 def drill_question(prompt, item: str, limit_s: float) -> str:
-    """"In 60 seconds: <the prompt's own follow-up for the item>", else the item's meaning."""
-    from mockloop.content.rubric import get_rubric
+    """"In 60 seconds: <the prompt's own follow-up for the item>", else the item's meaning.
 
-    asks = (getattr(prompt, "probes", None) or {}).get(item) or []
+    A delivery habit asks the prompt's follow-up for its first focus item, with the habit said
+    first: "In 60 seconds, with as few fillers as you can (...): <follow-up>".
+    """
+    from mockloop.content.rubric import get_rubric
+    from mockloop.review.habits import habits
+
     head = f"In {int(limit_s)} seconds"
+    habit = habits().get(item)
+    if habit is not None:
+        probes = getattr(prompt, "probes", None) or {}
+        ask = next((probes[i][0] for i in (getattr(prompt, "focus", None) or ()) if probes.get(i)), None)
+        return f"{head}, {habit.ask}: {ask or prompt.text}"
+    asks = (getattr(prompt, "probes", None) or {}).get(item) or []
     if asks:
         return f"{head}: {asks[0]}"
     meaning = get_rubric(prompt.kind).item(item).meaning
@@ -50,8 +63,12 @@ def drill_question(prompt, item: str, limit_s: float) -> str:
 
 
 def check_item(kind: str, item: str) -> str:
+    """``item`` if it is a rubric item of ``kind`` or a delivery habit (any kind of round)."""
     from mockloop.content.rubric import rubric_ids
+    from mockloop.review.habits import is_habit
 
+    if is_habit(item):
+        return item
     ids = rubric_ids(kind)
     if item not in ids:
         raise InputError(f"{item!r} is not a {kind} rubric item; use one of: {', '.join(ids)}.")
@@ -59,41 +76,59 @@ def check_item(kind: str, item: str) -> str:
 
 
 def choose_drill(store: SessionStore, item: Optional[str] = None, prompt_id: Optional[str] = None):
-    """The (prompt, item) to drill: as given, else the weakest item in history and a prompt that
-    focuses on it.
+    """The (prompt, item) to drill: as given, else what ``mockloop plan`` drills first (the
+    weakest rubric item or delivery habit in history), and a prompt that exercises it.
+
+    An item is a rubric item or a delivery habit (``review.habits``). A habit drill without
+    ``--prompt`` asks a follow-up of the prompt the plan picks for the next round.
 
     Raises:
-        InputError: no item given and no history to find one in, or an item not in the rubric.
+        InputError: no item given and no history to find one in, or an item that is neither.
     """
     from mockloop.content.prompts import get_prompt, load_bank
-    from mockloop.review.plan import weaknesses
+    from mockloop.review.habits import HABIT_KIND, is_habit
+    from mockloop.review.plan import make_plan, weaknesses
     from mockloop.review.skills import load_skills
 
     prompt = get_prompt(prompt_id) if prompt_id else None
-    if item is None:
+    bank = load_bank()
+    plan = None
+    if item is None or (is_habit(item) and prompt is None):
         sessions, _ = load_skills(store)
         if prompt is not None:
             sessions = [s for s in sessions if s.kind == prompt.kind]
-        ranked = [w for w in weaknesses(sessions) if w.missed]
-        if not ranked:
-            raise InputError("No missed rubric item in your history to drill; name one with --item (see `mockloop prompts`).")
-        item, kind = ranked[0].item, ranked[0].kind
+        plan = make_plan(sessions, bank)
+    if item is None:
+        planned = [i for i, _ in plan.drills] or [w.item for w in weaknesses(sessions) if w.missed]
+        if not planned:
+            raise InputError("No missed rubric item or delivery habit in your history to drill; "
+                             "name one with --item (see `mockloop prompts`).")
+        item = planned[0]
+        kind = next(w.kind for w in weaknesses(sessions) if w.item == item)
+    elif is_habit(item):
+        kind = HABIT_KIND
     else:
         kind = prompt.kind if prompt is not None else _kind_of_item(item)
+    if kind == HABIT_KIND:
+        if prompt is None:
+            prompt = get_prompt(plan.prompt_id) if plan and plan.prompt_id else bank[0]
+        return prompt, item
     check_item(kind, item)
     if prompt is None:
-        of_kind = [p for p in load_bank() if p.kind == kind]
+        of_kind = [p for p in bank if p.kind == kind]
         prompt = next((p for p in of_kind if item in (p.focus or ())), of_kind[0])
     return prompt, item
 
 
 def _kind_of_item(item: str) -> str:
     from mockloop.content.rubric import kinds, rubric_ids
+    from mockloop.review.habits import habits
 
     for kind in kinds():
         if item in rubric_ids(kind):
             return kind
-    raise InputError(f"{item!r} is not a rubric item of any kind of round (see `mockloop prompts`).")
+    raise InputError(f"{item!r} is not a rubric item of any kind of round, nor a delivery habit "
+                     f"({', '.join(habits())}); see `mockloop prompts`.")
 
 
 def drill_prompt(prompt, item: str, limit_s: float, question: Optional[str] = None):
@@ -144,54 +179,187 @@ class DrillResult:
     take: TakeMeasures
     evidence: Optional[str]  # the words that met the item
     tip: Optional[str]  # what to say differently when it was not met
+    number: int = 1  # which take of this drill
+    habit: Optional[str] = None  # for a delivery habit: its target in words ("5 fillers a minute or fewer")
+    example: Optional[str] = None  # after a missed rubric item: what "met" sounds like, from the model answer
+    summary: str = ""  # the drill summary the interviewer says at the end of the take
 
 
 def take_measures(analysis: dict, item: str) -> TakeMeasures:
-    """The measures of one analysed answer (an ``answer-N.json`` dict)."""
+    """The measures of one analysed answer (an ``answer-N.json`` dict); ``item_met`` is the rubric
+    item's verdict, or for a delivery habit whether the answer kept to its threshold."""
+    from mockloop.review.habits import is_habit, judge
+
     d = analysis.get("delivery") or {}
     prosody = d.get("prosody") if isinstance(d.get("prosody"), dict) else {}
-    verdict = _verdict(analysis, item)
-    return TakeMeasures(
-        item_met=None if verdict is None else bool(verdict["met"]), fillers_per_minute=d.get("fillers_per_minute"),
+    m = TakeMeasures(
+        item_met=None, fillers_per_minute=d.get("fillers_per_minute"),
         long_pauses=d.get("long_pauses"), words_per_minute=d.get("words_per_minute"),
         pitch_range_semitones=prosody.get("pitch_range_semitones"), duration_s=float(analysis.get("duration_s") or 0.0),
     )
+    if is_habit(item):
+        m.item_met = judge(item, getattr(m, item), m.duration_s)
+    else:
+        verdict = _verdict(analysis, item)
+        m.item_met = None if verdict is None else bool(verdict["met"])
+    return m
 
 
 def _verdict(analysis: dict, item: str) -> Optional[dict]:
     return next((v for v in ((analysis.get("content") or {}).get("rubric") or []) if v.get("id") == item), None)
 
 
+def model_example(prompt, item: str) -> Optional[str]:
+    """What "met" sounds like for ``item`` in the prompt's model answer; None when the prompt has
+    none (a prompt gone from the bank, a bank without model answers) or no move meets the item."""
+    from mockloop.content.model_answers import get_model_answer
+
+    try:
+        return get_model_answer(prompt.id).met_example(item) or None
+    except MockloopError:
+        return None
+
+
+def score_take(session: Session, analysis: Optional[dict], prompt, item: str, number: int = 1) -> DrillResult:
+    """The take's verdict on its item or habit, the words or figures that show it, and on a miss
+    the tip and (for a rubric item) the model answer's words for it."""
+    from mockloop.review.habits import habits
+    from mockloop.review.habits import tip as habit_tip
+
+    habit = habits().get(item)
+    if analysis is None:
+        measures = TakeMeasures(None, None, None, None)
+        return DrillResult(session, item, measures, None, None, number, habit.target if habit else None)
+    measures = take_measures(analysis, item)
+    met = bool(measures.item_met)
+    if habit is not None:
+        advice = None if met else habit_tip(item, getattr(measures, item))
+        return DrillResult(session, item, measures, None, advice, number, habit.target)
+    verdict = _verdict(analysis, item) or {}
+    quotes = [e.get("quote") for e in verdict.get("evidence") or [] if e.get("quote")]
+    return DrillResult(session, item, measures, quotes[0] if met and quotes else None,
+                       None if met else _tip_for(analysis, prompt.kind, item), number,
+                       example=None if met else model_example(prompt, item))
+
+
+def drill_summary(result: DrillResult) -> str:
+    """What the interviewer says at the end of a take: the item, met or not, the take number, the
+    figures that matter for it, and after a miss the tip and what "met" sounds like."""
+    m = result.take
+    name = result.item.replace("_", " ")
+    if m.item_met is None:
+        return f"Take {result.number} on {name}: your answer is saved, but it could not be scored this time."
+    said = "met" if m.item_met else "not met"
+    sentences = [f"Take {result.number} on {name}: {said}."]
+    if result.habit is not None:
+        sentences.append(f"You had {_spoken(result.item, getattr(m, result.item))}; the target is {result.habit}.")
+    figures = [_spoken(n, getattr(m, n)) for n in ("fillers_per_minute", "long_pauses", "words_per_minute") if n != result.item]
+    figures = [f for f in figures if f]
+    if figures:
+        sentences.append(f"Delivery: {', '.join(figures)}.")
+    if result.tip:
+        sentences.append(result.tip if result.tip.endswith((".", "!", "?")) else result.tip + ".")
+    if result.example:
+        sentences.append(f"Met sounds like this: {result.example}")
+    return " ".join(sentences)
+
+
+def _spoken(name: str, value) -> str:
+    from mockloop.display import number
+
+    if value is None:
+        return ""
+    shown = number(name, value)
+    return {
+        "fillers_per_minute": f"{shown} fillers a minute",
+        "long_pauses": f"{shown} long pause{'' if value == 1 else 's'}",
+        "words_per_minute": f"{shown} words a minute",
+        "pitch_range_semitones": f"a pitch range of {shown} semitones",
+    }[name]
+
+
+def drill_scorecard(result: DrillResult, question: str) -> str:
+    """The drill's scorecard.md: the summary, not a whole round's scorecard."""
+    from mockloop.display import number
+
+    m = result.take
+    said = "-" if m.item_met is None else ("met" if m.item_met else "not met")
+    lines = [f"# Drill {result.session.id}", "", f"**{result.item}**: {said} (take {result.number})", "", f"> {question}", ""]
+    if result.habit:
+        lines += [f"Target: {result.habit}.", ""]
+    lines += ["| Fillers/min | Long pauses | Words/min | Pitch range (st) |", "|---|---|---|---|",
+              f"| {number('fillers_per_minute', m.fillers_per_minute)} | {number('long_pauses', m.long_pauses)} "
+              f"| {number('words_per_minute', m.words_per_minute)} | {number('pitch_range_semitones', m.pitch_range_semitones)} |", ""]
+    if result.evidence:
+        lines += [f'You said: "{result.evidence}"', ""]
+    if result.tip:
+        lines += [f"Tip: {result.tip}", ""]
+    if result.example:
+        lines += [f"Met sounds like: {result.example}", ""]
+    return "\n".join(lines)
+
+
+def _drill_interview():
+    from mockloop.interview.loop import Interview, overall_scores
+
+    class DrillInterview(Interview):
+        """The interview loop ending with a drill summary instead of a whole round's."""
+
+        item: str = ""
+        number: int = 1
+        result: Optional[DrillResult] = None
+
+        def _finish(self) -> None:
+            import json
+
+            from mockloop.sessions import SCORECARD
+
+            record = self.session.record
+            record.overall = overall_scores(record.answers, self.analyses, self.prompt)
+            main = next((a for a in record.answers if a.index == 1), None)
+            analysis = None
+            if main is not None and main.analysis and 1 in self.analyses:
+                analysis = json.loads(self.session.path(main.analysis).read_text(encoding="utf-8"))
+            self.result = score_take(self.session, analysis, self.prompt, self.item, self.number)
+            if self.result.take.item_met is not None:
+                _score_on_item(self.session, bool(self.result.take.item_met))
+            self.result.summary = drill_summary(self.result)
+            record.scorecard = self.session.write_text(SCORECARD, drill_scorecard(self.result, self.prompt.text)).name
+            self._close("complete")
+            self.view.finished(self.session, self.result.summary)
+            if self.settings.speak:
+                self._speak(self.result.summary, self.session.path("summary.wav"))
+
+    return DrillInterview
+
+
 def run_drill(prompt, item: str, settings, store: SessionStore, view=None, analyzer=None, speaker=None,
-              from_session: Optional[str] = None, at_s: Optional[float] = None, question: Optional[str] = None) -> DrillResult:
-    """Ask one drill and score it on ``item``; returns the saved session and that item's verdict."""
-    from mockloop.interview.loop import Interview
-    from mockloop.review.loader import open_session
+              from_session: Optional[str] = None, at_s: Optional[float] = None, question: Optional[str] = None,
+              take: int = 1) -> DrillResult:
+    """Ask one drill (take number ``take``) and score it on ``item``, a rubric item or a delivery
+    habit; returns the saved session, the verdict and the drill summary that was said."""
+    from mockloop.review.habits import is_habit
 
     limit_s = settings.time_limit_s or drill_limit(prompt.kind)
     asked = drill_prompt(prompt, item, limit_s, question)
     silence = DRILL_SILENCE_STOP_S if settings.silence_stop_s is None else settings.silence_stop_s
     settings = dataclasses.replace(settings, time_limit_s=limit_s, max_probes=0, silence_stop_s=silence)
-    mark = {"item": item, "from_session": from_session, "at_s": at_s}
+    mark = {"item": item, "habit": True if is_habit(item) else None, "take": take, "from_session": from_session, "at_s": at_s}
     drills = DrillStore(store.root, {k: v for k, v in mark.items() if v is not None})
-    session = Interview(asked, settings, drills, view=view, analyzer=analyzer, speaker=speaker, style=drill_style(prompt.kind)).run()
-    answer = open_session(store, session.id).answer(None).analysis
-    verdict = _verdict(answer, item) or {}
-    _score_on_item(session, bool(verdict.get("met")))
-    quotes = [e.get("quote") for e in verdict.get("evidence") or [] if e.get("quote")]
-    tip = None if verdict.get("met") else _tip_for(answer, prompt.kind, item)
-    return DrillResult(session, item, take_measures(answer, item), quotes[0] if verdict.get("met") and quotes else None, tip)
+    interview = _drill_interview()(asked, settings, drills, view=view, analyzer=analyzer, speaker=speaker, style=drill_style(prompt.kind))
+    interview.item, interview.number = item, take
+    interview.run()
+    return interview.result
 
 
 def _score_on_item(session: Session, met: bool) -> None:
-    """A drill's content score is its one item: 100 met, 0 not (the full rubric stays in the
-    answer's JSON, but a 60-second answer is not a whole round and must not read as one)."""
+    """A drill's content score is its one item or habit: 100 met, 0 not (the full rubric stays in
+    the answer's JSON, but a 60-second answer is not a whole round and must not read as one)."""
     score = 100 if met else 0
     for answer in session.record.answers:
         if answer.content_score is not None:
             answer.content_score = score
     session.record.overall = {**session.record.overall, "content_score": score}
-    session.save()
 
 
 def _tip_for(analysis: dict, kind: str, item: str) -> str:
@@ -247,11 +415,15 @@ def _stretch_measures(analysis: dict, start: float, end: float, item: Optional[s
     threshold = float(d.get("long_pause_threshold_s") or 0.0)
     long_pauses = sum(1 for p in d.get("pauses") or [] if inside(p.get("start")) and (p["end"] - p["start"]) >= threshold > 0)
     words = sum(1 for w in (analysis.get("transcript") or {}).get("words") or [] if inside(w.get("start")))
-    met = None
-    if item is not None:
+    measures = TakeMeasures(None, round(fillers / minutes, 2), long_pauses, round(words / minutes, 1), None, round(end - start, 3))
+    from mockloop.review.habits import is_habit, judge
+
+    if item is not None and is_habit(item):
+        measures.item_met = judge(item, getattr(measures, item), measures.duration_s)
+    elif item is not None:
         verdict = _verdict(analysis, item)
-        met = bool(verdict and verdict.get("met") and any(inside(e.get("start")) for e in verdict.get("evidence") or []))
-    return TakeMeasures(met, round(fillers / minutes, 2), long_pauses, round(words / minutes, 1), None, round(end - start, 3))
+        measures.item_met = bool(verdict and verdict.get("met") and any(inside(e.get("start")) for e in verdict.get("evidence") or []))
+    return measures
 
 
 def stretch_audio(answer_wav: Path, stretch: Stretch, out: Path) -> Path:

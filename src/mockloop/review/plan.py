@@ -1,8 +1,9 @@
 """What to practise next, from history: a pure planner and the sentences it says.
 
 ``make_plan`` takes the sessions (``review.skills.load_skills``) and the prompt bank and returns
-a ``Plan``: the rubric items missed most often and most recently (a miss counts less the older it
-is), the delivery measures whose later sessions are worse than the earlier ones, and the prompts
+a ``Plan``: the rubric items and delivery habits missed most often and most recently (a miss
+counts less the older it is; a habit is missed where its measure is past the coached threshold
+of ``review.habits``), the delivery measures whose later sessions are worse than the earlier ones, and the prompts
 whose focus exercises the weak items, in their company's interviewer style. Nothing is printed
 here; ``mockloop plan`` shows ``plan_lines``.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
+from mockloop.review.habits import HABIT_KIND, habits
 from mockloop.review.skills import SessionSkills, measure_trends, recent_miss_rate
 
 WEAK_AT = 0.5  # recency-weighted miss rate from which an item is worth a drill
@@ -44,7 +46,9 @@ class Plan:
 
 
 def weaknesses(sessions: Sequence[SessionSkills]) -> list[Weakness]:
-    """Items by recency-weighted miss rate, weakest first (ties: more misses, then rubric order)."""
+    """Rubric items and delivery habits by recency-weighted miss rate, weakest first (ties: more
+    misses, then rubric order, habits last). A habit is missed in a session whose measure is on the
+    wrong side of its coached threshold (``review.habits``); its kind is ``"delivery"``."""
     found = []
     order = 0
     for kind in dict.fromkeys(s.kind for s in sessions):
@@ -54,6 +58,12 @@ def weaknesses(sessions: Sequence[SessionSkills]) -> list[Weakness]:
             outcomes = [s.items[item] for s in judged if item in s.items]
             rate = recent_miss_rate(outcomes)
             found.append((order, Weakness(kind, item, outcomes.count(False), len(outcomes), round(rate, 3), not outcomes[-1])))
+            order += 1
+    for name in habits():
+        outcomes = [s.habits[name] for s in sessions if name in s.habits]
+        if outcomes:
+            rate = recent_miss_rate(outcomes)
+            found.append((order, Weakness(HABIT_KIND, name, outcomes.count(False), len(outcomes), round(rate, 3), not outcomes[-1])))
             order += 1
     found.sort(key=lambda pair: (-pair[1].weight, -pair[1].missed, pair[0]))
     return [w for _, w in found]
@@ -74,7 +84,7 @@ def make_plan(sessions: Sequence[SessionSkills], prompts: Sequence) -> Plan:
     plan.drills = [(w.item, 2 if w.weight >= TWO_DRILLS_AT else 1) for w in plan.weaknesses[:MAX_DRILL_ITEMS]]
     interviews = [s for s in sessions if s.mode == "interview"] or sessions
     plan.worsening = [t for t in measure_trends(interviews) if t.verdict == "regressed"]
-    kind = plan.weaknesses[0].kind if plan.weaknesses else sessions[-1].kind
+    kind = next((w.kind for w in plan.weaknesses if w.kind != HABIT_KIND), sessions[-1].kind)
     weak_items = {w.item for w in plan.weaknesses if w.kind == kind}
     recent = [s.prompt_id for s in sessions]
 
@@ -102,7 +112,11 @@ def plan_lines(plan: Plan) -> list[str]:
     lines = [f"Tomorrow: {_join(steps)}." if steps else "Tomorrow: a new prompt; nothing stands out as weak."]
     for w in plan.weaknesses:
         recency = "missed last time" if w.last_missed else "met last time"
-        lines.append(f"- {w.item} ({w.kind}): missed in {w.missed} of {w.judged} sessions, {recency}.")
+        if w.kind == HABIT_KIND:
+            target = habits()[w.item].target
+            lines.append(f"- {w.item} ({w.kind}): outside {target} in {w.missed} of {w.judged} sessions, {recency}.")
+        else:
+            lines.append(f"- {w.item} ({w.kind}): missed in {w.missed} of {w.judged} sessions, {recency}.")
     for t in plan.worsening:
         lines.append(f"- {t.label} went the wrong way: {t.earlier:g} earlier, {t.later:g} lately.")
     if not plan.weaknesses and not plan.worsening:

@@ -1,7 +1,7 @@
 """Progress per skill: each rubric item's met/missed over time and each delivery measure's trend.
 
 Read from the session folders (the index holds only session-level numbers, not the verdicts), so
-one readable session is one point; a drill is a point for its own item only. An item counts as met in a session when any answer of it met
+one readable session is one point; a drill is a point for its own item or delivery habit only. An item counts as met in a session when any answer of it met
 the item: a follow-up that drew out the cost estimate earns it, as the session score does.
 """
 
@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from mockloop.errors import MockloopError
+from mockloop.review.habits import habits
+from mockloop.review.habits import judge as judge_habit
 from mockloop.review.loader import open_session
 from mockloop.review.metrics import METRICS, session_metrics, verdict
 from mockloop.review.sparkline import sparkline
@@ -35,6 +37,8 @@ class SessionSkills:
     mode: str = "interview"  # "drill" for a drill or a retake
     items: dict[str, bool] = field(default_factory=dict)  # rubric item id -> met
     measures: dict[str, Optional[float]] = field(default_factory=dict)
+    habits: dict[str, bool] = field(default_factory=dict)  # review.habits name -> met its threshold
+    duration_s: float = 0.0
 
 
 @dataclass
@@ -90,8 +94,10 @@ class Glance:
     weakest: list[str]
 
 
-def load_skills(store: SessionStore, kind: Optional[str] = None, last: Optional[int] = None) -> tuple[list[SessionSkills], list[str]]:
-    """Every readable session (oldest first, the last ``last``), and one line per skipped one."""
+def load_skills(store: SessionStore, kind: Optional[str] = None, last: Optional[int] = None,
+                drills: Optional[bool] = None) -> tuple[list[SessionSkills], list[str]]:
+    """Every readable session (oldest first, the last ``last``), and one line per skipped one;
+    ``drills`` True keeps only drills, False only full sessions, None both."""
     rows, skipped = [], []
     for entry in store.entries():
         if entry.session is None:
@@ -104,6 +110,8 @@ def load_skills(store: SessionStore, kind: Optional[str] = None, last: Optional[
             continue
         if kind and view.kind != kind:
             continue
+        if drills is not None and bool(view.record.drill) != drills:
+            continue
         if not any(a.analysis is not None for a in view.answers):
             continue
         metrics = session_metrics(view)
@@ -112,12 +120,17 @@ def load_skills(store: SessionStore, kind: Optional[str] = None, last: Optional[
             for v in ((answer.analysis or {}).get("content") or {}).get("rubric") or []:
                 items[v["id"]] = items.get(v["id"], False) or bool(v["met"])
         record = view.record
-        if record.drill:  # a drill asks about one item: the rest of the rubric was not its question
-            items = {k: v for k, v in items.items() if k == record.drill.get("item")}
+        measures = {name: getattr(metrics, name) for name in DELIVERY_MEASURES}
+        judged = {name: judge_habit(name, measures.get(name), metrics.duration_s) for name in habits()}
+        judged = {name: met for name, met in judged.items() if met is not None}
+        if record.drill:  # a drill asks about one item or habit: the rest was not its question
+            target = record.drill.get("item")
+            items = {k: v for k, v in items.items() if k == target and not record.drill.get("habit")}
+            judged = {k: v for k, v in judged.items() if k == target and record.drill.get("habit")}
         rows.append(SessionSkills(
             id=record.id, created_at=record.created_at, kind=view.kind, prompt_id=record.prompt.get("id"),
             company=record.prompt.get("company"), mode="drill" if record.drill else "interview", items=items,
-            measures={name: getattr(metrics, name) for name in DELIVERY_MEASURES},
+            measures=measures, habits=judged, duration_s=metrics.duration_s,
         ))
     rows.sort(key=lambda r: (r.created_at, r.id))
     return (rows[-last:] if last else rows), skipped
