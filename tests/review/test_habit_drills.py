@@ -9,6 +9,9 @@ names_risks in the oldest two, while fillers per minute climb from 3 to well pas
 import copy
 
 import pytest
+from typer.testing import CliRunner
+
+from mockloop.cli.app import app
 from mockloop.config import DEFAULT_SETTINGS
 from mockloop.content.prompts import get_prompt, load_bank
 from mockloop.interview.drill import choose_drill, drill_question, drill_summary, score_take
@@ -116,3 +119,15 @@ def test_an_unknown_drill_target_names_the_habits_too(cli):
     assert code == 2 and out == ""
     assert "is not a rubric item of any kind of round, nor a delivery habit (fillers_per_minute, long_pauses" in err
 
+
+def test_history_separates_drills_from_full_sessions(filler_history, make_session):
+    drill = make_session(day=21)
+    drill.record.drill = {"item": "estimates_cost", "take": 2}
+    drill.save()
+    run = lambda *args: CliRunner().invoke(app, list(args), env={"COLUMNS": "100", "NO_COLOR": "1"})  # noqa: E731
+    both, only, none = run("history"), run("history", "--drills"), run("history", "--no-drills")
+    assert both.exit_code == only.exit_code == none.exit_code == 0, both.output + only.output + none.output
+    assert f"Progress over {N + 1} sessions (1 of them drills)" in both.output and "drill, take 2" in both.output
+    assert "Progress over 1 drill, oldest first" in only.output and drill.id in only.output
+    assert f"Progress over {N} full sessions, oldest first" in none.output
+    assert drill.id not in none.output and "drill, take" not in none.output

@@ -57,3 +57,47 @@ def test_a_corrupt_index_file_is_rebuilt_from_the_folders(store, make_session):
     index.path.write_bytes(b"this is not sqlite" * 100)
     assert index.rebuild() == 1
     assert [r["id"] for r in index.history()] == [session.id]
+
+
+def mark_as_drill(session, item="estimates_cost", take=2):
+    session.record.drill = {"item": item, "take": take}
+    session.save()
+    return session
+
+
+def test_the_index_records_the_drill_mark_and_history_can_keep_or_leave_out_drills(store, make_session):
+    full, drill = make_session(minute=1), mark_as_drill(make_session(minute=2))
+    index = SessionIndex(store)
+    rows = {r["id"]: r for r in index.history()}
+    assert (rows[drill.id]["drill_item"], rows[drill.id]["drill_take"]) == ("estimates_cost", 2)
+    assert (rows[full.id]["drill_item"], rows[full.id]["drill_take"]) == (None, None)
+    assert [r["id"] for r in index.history(drills=True)] == [drill.id]
+    assert [r["id"] for r in index.history(drills=False)] == [full.id]
+
+
+def test_an_index_made_before_the_drill_mark_migrates_and_fills_it_from_the_session_folders(store, make_session):
+    full, drill = make_session(minute=1), mark_as_drill(make_session(minute=2))
+    path = store.root / "index.sqlite3"
+    old = sqlite3.connect(path)
+    for step in MIGRATIONS[:4]:  # the schema of the mockloop before drills were indexed
+        step(old)
+    old.execute("PRAGMA user_version = 4")
+    for session in (full, drill):  # rows as that mockloop wrote them, up to date with the folders
+        mtime = (session.folder / "session.json").lstat().st_mtime_ns
+        old.execute("INSERT INTO sessions (id, created_at, kind, status, manifest_mtime_ns) VALUES (?, ?, 'system_design', 'complete', ?)",
+                    (session.id, session.record.created_at, mtime))
+    old.commit()
+    old.close()
+    index = SessionIndex(store)
+    assert [r["id"] for r in index.history(drills=True)] == [drill.id]
+    assert [r["id"] for r in index.history(drills=False)] == [full.id]
+    assert index.notice is None  # migrated in place, not thrown away and rebuilt
+    assert index.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_a_rebuilt_index_takes_the_drill_mark_from_session_json(store, make_session):
+    drill = mark_as_drill(make_session(), item="fillers_per_minute", take=1)
+    index = SessionIndex(store)
+    assert index.rebuild() == 1
+    assert [(r["drill_item"], r["drill_take"]) for r in index.history()] == [("fillers_per_minute", 1)]
+    assert drill.id == index.history(drills=True)[0]["id"]

@@ -32,6 +32,7 @@ SHORT_LABELS = {
     "hedges": "hedges", "pitch_range_semitones": "pitch st", "uptalk": "uptalk", "repetitions": "repeats",
     "content_score": "content", "delivery_score": "delivery",
 }
+DRILLS_HELP = "Only drills (--drills) or only full sessions (--no-drills); both when not given."
 VERDICT_STYLE = {"improved": "green", "regressed": "red", "same": "dim", "-": "dim"}
 
 
@@ -124,17 +125,19 @@ def report(
     show_history: bool = typer.Option(False, "--history", help="A report of trends across sessions instead."),
     kind: Optional[str] = typer.Option(None, "--kind", help="With --history: only this kind of round."),
     last: Optional[int] = typer.Option(None, "--last", help="With --history: only the last N sessions."),
+    drills: Optional[bool] = typer.Option(None, "--drills/--no-drills", help="With --history: " + DRILLS_HELP),
     sessions_dir: Optional[Path] = typer.Option(None, "--sessions-dir", help=SESSIONS_DIR_HELP),
 ) -> None:
     """Write one self-contained HTML report (audio embedded) of a session, or of --history."""
     from mockloop.review.html_report import history_report, session_report
 
     if show_history:
-        rows = _history_rows(sessions_dir, kind, last)
+        rows = _history_rows(sessions_dir, kind, last, drills)
         from mockloop.cli.practice import skills_summary
 
-        html = history_report(rows, f"Progress{' in ' + kind.replace('_', ' ') if kind else ''}", _version(),
-                              skills=skills_summary(sessions_dir, kind, last))
+        what = {None: "", True: " (drills)", False: " (full sessions)"}[drills]
+        html = history_report(rows, f"Progress{' in ' + kind.replace('_', ' ') if kind else ''}{what}", _version(),
+                              skills=skills_summary(sessions_dir, kind, last, drills))
         target = out or Path("mockloop-history.html")
     else:
         if not session_id:
@@ -153,14 +156,14 @@ def report(
 # --- history -------------------------------------------------------------------------------------
 
 
-def _history_rows(sessions_dir: Optional[Path], kind: Optional[str], last: Optional[int]) -> list[dict]:
+def _history_rows(sessions_dir: Optional[Path], kind: Optional[str], last: Optional[int], drills: Optional[bool] = None) -> list[dict]:
     from mockloop.review.index import SessionIndex
 
     if last is not None and last < 1:
         raise InputError("--last must be 1 or more.")
     index = SessionIndex(_store(sessions_dir))
     try:
-        rows = index.history(kind=kind, last=last)
+        rows = index.history(kind=kind, last=last, drills=drills)
         if index.notice:
             stderr.print(f"warning: {index.notice}", markup=False, highlight=False, soft_wrap=True)
         for session_id, problem in index.problems():
@@ -173,18 +176,23 @@ def _history_rows(sessions_dir: Optional[Path], kind: Optional[str], last: Optio
 def history(
     kind: Optional[str] = typer.Option(None, "--kind", help="Only this kind of round (system_design, behavioral, ...)."),
     last: Optional[int] = typer.Option(None, "--last", help="Only the last N sessions."),
+    drills: Optional[bool] = typer.Option(None, "--drills/--no-drills", help=DRILLS_HELP),
     sessions_dir: Optional[Path] = typer.Option(None, "--sessions-dir", help=SESSIONS_DIR_HELP),
 ) -> None:
     """Trends across sessions: fillers/min, words/min, long pauses, markers, pitch range, uptalk, repetitions, scores."""
     from mockloop.review.metrics import METRICS
     from mockloop.review.sparkline import sparkline
 
-    rows = _history_rows(sessions_dir, kind, last)
+    rows = _history_rows(sessions_dir, kind, last, drills)
+    what = {None: "sessions", True: "drills", False: "full sessions"}[drills]
     if not rows:
-        stdout.print(f"No analysed sessions{' of kind ' + kind if kind else ''} yet.")
+        stdout.print(f"No analysed {what}{' of kind ' + kind if kind else ''} yet.")
         return
     wide = stdout.width >= 120
-    table = Table(title=f"Progress over {len(rows)} session{'s' if len(rows) != 1 else ''}, oldest first")
+    n_drills = sum(1 for row in rows if row.get("drill_item"))
+    of_which = f" ({n_drills} of them drills)" if drills is None and n_drills else ""
+    noun = what if len(rows) != 1 else what[:-1]
+    table = Table(title=f"Progress over {len(rows)} {noun}{of_which}, oldest first")
     table.add_column("session", no_wrap=True)
     if wide:
         table.add_column("prompt", max_width=28, no_wrap=True)
@@ -192,12 +200,21 @@ def history(
         table.add_column(SHORT_LABELS[name], justify="right")
     for row in rows:
         prompt = [Text(row["prompt_title"] or row["prompt_id"] or "-")] if wide else []
-        table.add_row(row["id"], *prompt, *[number(n, row.get(n)) for n, _, _ in METRICS])
+        table.add_row(_session_cell(row), *prompt, *[number(n, row.get(n)) for n, _, _ in METRICS])
     table.add_row("trend", *([""] if wide else []), *[sparkline([row.get(n) for row in rows]) for n, _, _ in METRICS], style="bold cyan")
     stdout.print(table)
     from mockloop.cli.practice import show_skills
 
-    show_skills(sessions_dir, kind, last)
+    show_skills(sessions_dir, kind, last, drills)
+
+
+def _session_cell(row: dict) -> Text:
+    """The session id; under a drill's, "drill, take 2" (the prompt column and the per-skill
+    table name what it drilled)."""
+    cell = Text(row["id"])
+    if row.get("drill_item"):
+        cell.append(f"\ndrill{', take ' + str(row['drill_take']) if row.get('drill_take') else ''}", style="dim")
+    return cell
 
 
 def _fmt(value) -> str:

@@ -71,6 +71,18 @@ def m004_prosody(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE sessions ADD COLUMN repetitions INTEGER")
 
 
+@migration
+def m005_drill_mark(db: sqlite3.Connection) -> None:
+    """The drill mark of session.json: which item or habit a drill aimed at, and its take.
+
+    Rows indexed before it have no mark to copy, so their recorded mtimes are cleared: the next
+    sync reads those sessions again and fills the columns from their folders.
+    """
+    db.execute("ALTER TABLE sessions ADD COLUMN drill_item TEXT")
+    db.execute("ALTER TABLE sessions ADD COLUMN drill_take INTEGER")
+    db.execute("UPDATE sessions SET manifest_mtime_ns = 0")
+
+
 SCHEMA_VERSION = len(MIGRATIONS)
 _COLUMNS = [n for n in SessionMetrics.__dataclass_fields__]
 
@@ -290,14 +302,17 @@ class SessionIndex:
         except sqlite3.OperationalError as exc:
             raise self._busy(exc) from None
 
-    def history(self, kind: Optional[str] = None, last: Optional[int] = None) -> list[dict]:
-        """Readable sessions oldest first (the last ``last`` of them), optionally of one kind."""
+    def history(self, kind: Optional[str] = None, last: Optional[int] = None, drills: Optional[bool] = None) -> list[dict]:
+        """Readable sessions oldest first (the last ``last`` of them), optionally of one kind;
+        ``drills`` True keeps only drills, False only full sessions, None both."""
         self.sync()
         sql = "SELECT * FROM sessions WHERE problem IS NULL"
         args: list = []
         if kind:
             sql += " AND kind = ?"
             args.append(kind)
+        if drills is not None:
+            sql += f" AND drill_item IS {'NOT ' if drills else ''}NULL"
         sql += " ORDER BY created_at DESC, id DESC"
         if last:
             sql += " LIMIT ?"

@@ -47,6 +47,12 @@ class SessionMetrics:
     repetitions: Optional[int] = None
     content_score: Optional[int] = None
     delivery_score: Optional[int] = None
+    drill_item: Optional[str] = None  # the rubric item or delivery habit a drill aimed at; None for a full session
+    drill_take: Optional[int] = None  # which take of that drill
+
+    @property
+    def is_drill(self) -> bool:
+        return self.drill_item is not None
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -59,6 +65,7 @@ def session_metrics(view: SessionView) -> SessionMetrics:
         id=r.id, created_at=r.created_at, kind=view.kind, prompt_id=r.prompt.get("id"), prompt_title=r.prompt.get("title"),
         status=r.status, duration_s=float(r.overall.get("duration_s") or r.duration_s or 0.0), answers=len(r.answers),
         content_score=r.overall.get("content_score"), delivery_score=r.overall.get("delivery_score"),
+        drill_item=(r.drill or {}).get("item"), drill_take=(r.drill or {}).get("take"),
     )
     analysed = [a.analysis for a in view.answers if a.analysis is not None]
     if not analysed:
