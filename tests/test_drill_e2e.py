@@ -31,7 +31,9 @@ def mockloop(*args, env=None, timeout=600) -> subprocess.CompletedProcess:
 
 
 def records(sessions: Path) -> list[dict]:
-    return [json.loads((p / "session.json").read_text()) for p in sorted(sessions.iterdir()) if p.is_dir()]
+    """The saved sessions in the order they were made (two takes a minute apart have ids of one minute)."""
+    found = [json.loads((p / "session.json").read_text()) for p in sessions.iterdir() if p.is_dir()]
+    return sorted(found, key=lambda r: (r["created_at"], (r.get("drill") or {}).get("take") or 0))
 
 
 @pytest.fixture(scope="module")
@@ -52,12 +54,50 @@ def test_a_drill_offers_retakes_until_the_item_is_met_and_saves_each_take_as_a_d
     assert f"Take 1: {ITEM} not met" in done.stdout and f"Take 2: {ITEM} met" in done.stdout
     assert "In 60 seconds: " in done.stdout
     first, second = records(sessions)
-    assert first["drill"] == second["drill"] == {"item": ITEM}
+    assert (first["drill"], second["drill"]) == ({"item": ITEM, "take": 1}, {"item": ITEM, "take": 2})
     assert first["prompt"]["id"] == PROMPT and first["prompt"]["time_limit_s"] == 60
     assert (first["overall"]["content_score"], second["overall"]["content_score"]) == (0, 100)
     for record in (first, second):
         analysis = valid_analysis(json.loads((sessions / record["id"] / "answer-1.json").read_text()))
         assert analysis["delivery"]["words_per_minute"] > 0
+
+
+@pytest.mark.slow
+def test_a_missed_take_shows_what_met_sounds_like_and_each_take_ends_with_a_drill_summary(takes):
+    from mockloop.content.model_answers import get_model_answer
+
+    done, sessions, _ = takes
+    example = get_model_answer(PROMPT).met_example(ITEM)
+    missed, met = done.stdout.split(f"Take 2: {ITEM}")
+    assert f'Met sounds like: "{example}"' in missed and "Met sounds like" not in met
+    assert "Session " not in done.stdout  # the whole round's table is not printed after a drill
+    first, second = (sessions / r["id"] / "scorecard.md" for r in records(sessions))
+    assert first.read_text().splitlines()[2] == f"**{ITEM}**: not met (take 1)" and example in first.read_text()
+    assert second.read_text().splitlines()[2] == f"**{ITEM}**: met (take 2)"
+
+
+@pytest.mark.slow
+def test_a_drill_on_a_delivery_habit_is_scored_on_it_and_says_its_drill_summary(tmp_path, espeak_answer, analyzer):
+    from mockloop.audio_io.voice import Speaker
+    from mockloop.content.prompts import get_prompt
+    from mockloop.interview.drill import run_drill
+    from mockloop.interview.loop import InterviewSettings
+    from mockloop.sessions import SessionStore
+
+    rushed = espeak_answer("Copying the full dataset for every version multiplies storage by the number of versions. I keep one "
+                           "copy of each file and a small manifest per version, which gives up instant deletion of old data.",
+                           tmp_path / "rushed.wav", words_per_minute=260)
+    settings = InterviewSettings(speak=True, answer_audio=(rushed,), answer_speed=0)
+    result = run_drill(get_prompt(PROMPT), "words_per_minute", settings, SessionStore(tmp_path / "sessions"),
+                       analyzer=analyzer, speaker=Speaker(play=False))
+    assert result.take.item_met is False and result.take.words_per_minute > 170
+    assert result.summary.startswith("Take 1 on words per minute: not met. You had ")
+    assert "the target is 120 to 170 words a minute" in result.summary and "You scored" not in result.summary
+    [record] = records(tmp_path / "sessions")
+    assert record["drill"] == {"item": "words_per_minute", "habit": True, "take": 1}
+    assert record["overall"]["content_score"] == 0  # a drill's score is its target: missed
+    heard = analyzer.analyze_file(result.session.folder / "summary.wav").transcript.text.lower()
+    assert "target" in heard and "words a minute" in heard
 
 
 @pytest.mark.slow
@@ -81,7 +121,7 @@ def test_a_retake_of_a_stretch_records_just_that_part_and_compares_the_two(takes
     row = next(line for line in done.stdout.splitlines() if line.strip().startswith("│") and f"{ITEM} met" in line)
     assert [cell.strip() for cell in row.split("│") if cell.strip()] == [f"{ITEM} met", "no", "yes"]
     retake = next(r for r in records(sessions) if r["drill"].get("from_session") == first)
-    assert retake["drill"] == {"item": ITEM, "from_session": first, "at_s": 4.0}
+    assert retake["drill"] == {"item": ITEM, "take": 1, "from_session": first, "at_s": 4.0}
 
 
 @pytest.mark.slow
