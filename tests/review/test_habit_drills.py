@@ -17,7 +17,7 @@ from mockloop.content.prompts import get_prompt, load_bank
 from mockloop.interview.drill import choose_drill, drill_question, drill_summary, score_take
 from mockloop.review.habits import habits, judge
 from mockloop.review.plan import make_plan, plan_lines
-from mockloop.review.skills import load_skills
+from mockloop.review.skills import at_a_glance, item_progress, load_skills, measure_trends
 
 N = 6
 FILLERS = [3.0, 3.4, 6.1, 7.0, 7.8, 8.5]  # per minute, oldest first: over 5 in the last four
@@ -59,8 +59,17 @@ def test_the_plan_drills_the_habit_that_is_weakest_lately_and_says_why(filler_hi
     assert "names_risks" not in dict(plan.drills)  # missed long ago, met four times since
     lines = plan_lines(plan)
     assert lines[0].startswith("Tomorrow: 2 drills on fillers_per_minute")
-    assert f"- fillers_per_minute (delivery): outside {habits()['fillers_per_minute'].target} in 4 of 6 sessions, missed last time." in lines
+    assert f"- fillers_per_minute (delivery): off target ({habits()['fillers_per_minute'].target}) in 4 of 6 sessions, missed last time." in lines
     assert "  mockloop drill --item fillers_per_minute" in lines
+
+
+def test_progress_per_skill_shows_each_habit_kept_or_missed_session_by_session(filler_history):
+    sessions, _ = load_skills(filler_history)
+    progress = {p.item: p for p in item_progress(sessions)}
+    assert progress["fillers_per_minute"].kind == "delivery" and progress["fillers_per_minute"].bars() == "██▁▁▁▁"
+    assert progress["words_per_minute"].bars() == "█" * N  # the sample answer's 156 words a minute, every time
+    weakest = at_a_glance(list(progress.values()), measure_trends(sessions)).weakest
+    assert weakest[0].startswith("fillers_per_minute")
 
 
 def test_a_drill_without_an_item_takes_the_plans_first_drill_and_its_prompt(filler_history):

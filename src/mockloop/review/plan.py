@@ -114,7 +114,7 @@ def plan_lines(plan: Plan) -> list[str]:
         recency = "missed last time" if w.last_missed else "met last time"
         if w.kind == HABIT_KIND:
             target = habits()[w.item].target
-            lines.append(f"- {w.item} ({w.kind}): outside {target} in {w.missed} of {w.judged} sessions, {recency}.")
+            lines.append(f"- {w.item} ({w.kind}): off target ({target}) in {w.missed} of {w.judged} sessions, {recency}.")
         else:
             lines.append(f"- {w.item} ({w.kind}): missed in {w.missed} of {w.judged} sessions, {recency}.")
     for t in plan.worsening:

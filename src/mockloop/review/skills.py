@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from mockloop.errors import MockloopError
-from mockloop.review.habits import habits
+from mockloop.review.habits import HABIT_KIND, habits
 from mockloop.review.habits import judge as judge_habit
 from mockloop.review.loader import open_session
 from mockloop.review.metrics import METRICS, session_metrics, verdict
@@ -137,7 +137,8 @@ def load_skills(store: SessionStore, kind: Optional[str] = None, last: Optional[
 
 
 def item_progress(sessions: list[SessionSkills]) -> list[ItemProgress]:
-    """Per (kind, item): met/missed in each session of that kind, in rubric order."""
+    """Per (kind, item): met/missed in each session of that kind, in rubric order; then per
+    delivery habit (kind ``"delivery"``): kept to its threshold or not, in each session."""
     from mockloop.content.rubric import rubric_ids
 
     out = []
@@ -151,6 +152,10 @@ def item_progress(sessions: list[SessionSkills]) -> list[ItemProgress]:
             outcomes = [s.items.get(item) for s in of_kind]
             if any(o is not None for o in outcomes):
                 out.append(ItemProgress(kind, item, outcomes))
+    for name in habits():  # then the delivery habits, over every session, against their thresholds
+        outcomes = [s.habits.get(name) for s in sessions]
+        if any(o is not None for o in outcomes):
+            out.append(ItemProgress(HABIT_KIND, name, outcomes))
     return out
 
 
