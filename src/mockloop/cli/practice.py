@@ -183,7 +183,8 @@ def _show_take(result, stretch) -> None:
     stdout.print(Text.assemble((f"Take {result.number}: {result.item} {said}", style), f"  (session {result.session.id})"))
     from mockloop.review.metrics import METRICS
 
-    labels = {name: label for name, label, _ in METRICS if name in ("fillers_per_minute", "long_pauses", "words_per_minute", "pitch_range_semitones")}
+    label_of = {name: label for name, label, _ in METRICS}
+    labels = {name: label_of[name] for name in ("fillers_per_minute", "long_pauses", "words_per_minute", "pitch_range_semitones")}
     if result.habit is not None and m.item_met is not None:
         stdout.print(f"  {labels[result.item]} {number(result.item, getattr(m, result.item))}; target: {result.habit}", soft_wrap=True)
     if result.evidence:
