@@ -21,10 +21,18 @@ def test_a_drill_mark_is_read_back(store, make_session):
     assert open_session(store, session.id).record.drill == {"item": "estimates_cost", "from_session": "20261120-0900-aaaa", "at_s": 80.0}
 
 
+def test_a_habit_drill_mark_with_its_take_is_read_back(store, make_session):
+    session = make_session()
+    rewrite_drill(session, {"item": "fillers_per_minute", "habit": True, "take": 3})
+    assert open_session(store, session.id).record.drill == {"item": "fillers_per_minute", "habit": True, "take": 3}
+
+
 @pytest.mark.parametrize("mark, named", [
     ({"at_s": 3.0}, "'item'"),
     ({"item": 7}, "drill.item"),
     ({"item": "estimates_cost", "at_s": -4}, "drill.at_s"),
+    ({"item": "fillers_per_minute", "habit": "yes"}, "drill.habit"),
+    ({"item": "estimates_cost", "take": 0}, "drill.take"),
     ("estimates_cost", "drill"),
 ])
 def test_a_damaged_drill_mark_is_refused_with_the_field_named(store, make_session, mark, named):

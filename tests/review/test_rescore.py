@@ -63,6 +63,23 @@ def test_rescore_scores_answers_that_were_not_analysed_and_updates_the_index(cli
     assert code == 0 and "was not analysed" not in err, err
 
 
+@pytest.mark.slow
+def test_a_rescored_drill_is_scored_on_its_habit_with_a_drill_summary(cli, store, unscored_session):
+    from mockloop.review.habits import judge
+
+    session = unscored_session()
+    session.record.drill = {"item": "words_per_minute", "habit": True, "take": 2}
+    session.save()
+    code, out, err = cli("rescore", session.id, "--sessions-dir", store.root)
+    assert code == 0, err
+    record = json.loads((session.folder / MANIFEST).read_text())
+    analysis = json.loads((session.folder / "answer-1.json").read_text())
+    met = judge("words_per_minute", analysis["delivery"]["words_per_minute"], analysis["duration_s"])
+    assert record["overall"]["content_score"] == record["answers"][0]["content_score"] == (100 if met else 0)
+    card = (session.folder / "scorecard.md").read_text()
+    assert card.startswith(f"# Drill {session.id}") and f"**words_per_minute**: {'met' if met else 'not met'} (take 2)" in card
+
+
 @pytest.mark.parametrize("model", ["/nonexistent-model-folder", "whisper-gigantic"])
 def test_a_bad_model_is_refused_before_anything_changes(cli, store, make_session, hashes, model):
     session = make_session()

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Optional
 
 from mockloop.errors import InputError, MockloopError
-from mockloop.sessions import Session, SessionStore
+from mockloop.sessions import SCORECARD, Session, SessionStore
 
 DRILL_LIMIT_S = 60.0
 KIND_LIMITS_S = {"exec_explain": 90.0}  # an executive explanation needs its minute and a half
@@ -312,7 +312,6 @@ def _drill_interview():
         def _finish(self) -> None:
             import json
 
-            from mockloop.sessions import SCORECARD
 
             record = self.session.record
             record.overall = overall_scores(record.answers, self.analyses, self.prompt)
@@ -331,6 +330,18 @@ def _drill_interview():
                 self._speak(self.result.summary, self.session.path("summary.wav"))
 
     return DrillInterview
+
+
+def rescore_drill(session: Session, analysis: dict, prompt) -> DrillResult:
+    """A drill's score and scorecard again from a new analysis of its answer (``mockloop rescore``):
+    its target met or not, never the whole rubric's score. The caller saves the session."""
+    mark = session.record.drill or {}
+    result = score_take(session, analysis, prompt, mark["item"], int(mark.get("take") or 1))
+    if result.take.item_met is not None:
+        _score_on_item(session, bool(result.take.item_met))
+    result.summary = drill_summary(result)
+    session.record.scorecard = session.write_text(SCORECARD, drill_scorecard(result, session.record.prompt.get("text") or "")).name
+    return result
 
 
 def run_drill(prompt, item: str, settings, store: SessionStore, view=None, analyzer=None, speaker=None,

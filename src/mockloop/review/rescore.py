@@ -176,7 +176,12 @@ def _update_overall(session: Session, analyses: dict[int, Any], grades: dict[int
     if 1 not in analyses:
         overall["content_score"] = old_content  # the main answer was not rescored: its verdict stands
     record.overall = overall
-    if all(a.index in analyses for a in record.answers):
+    if record.drill and 1 in analyses:  # a drill is scored on its item or habit, with its own summary
+        from mockloop.analysis.contract import analysis_to_dict
+        from mockloop.interview.drill import rescore_drill
+
+        rescore_drill(session, analysis_to_dict(analyses[1]), prompt_for(record.prompt))
+    elif all(a.index in analyses for a in record.answers):
         record.scorecard = session.write_text(SCORECARD, scorecard_markdown(session, analyses, grades, prompt)).name
     session.save()
 
