@@ -140,3 +140,13 @@ def test_history_separates_drills_from_full_sessions(filler_history, make_sessio
     assert "Progress over 1 drill, oldest first" in only.output and drill.id in only.output
     assert f"Progress over {N} full sessions, oldest first" in none.output
     assert drill.id not in none.output and "drill, take" not in none.output
+
+
+def test_a_stretch_to_retake_is_judged_on_the_habit_by_its_own_figures(sample_analysis):
+    from mockloop.interview.drill import find_stretch
+
+    [pause] = [p for p in sample_analysis["delivery"]["pauses"] if p["duration"] >= DEFAULT_SETTINGS.pauses.long_pause_s]
+    around = find_stretch(sample_analysis, pause["start"], "long_pauses")
+    assert around.measures.long_pauses == 1 and around.measures.item_met is False  # a 2 s stop inside a few seconds
+    elsewhere = find_stretch(sample_analysis, 5.0, "long_pauses")
+    assert elsewhere.measures.long_pauses == 0 and elsewhere.measures.item_met is True

@@ -312,7 +312,6 @@ def _drill_interview():
         def _finish(self) -> None:
             import json
 
-
             record = self.session.record
             record.overall = overall_scores(record.answers, self.analyses, self.prompt)
             main = next((a for a in record.answers if a.index == 1), None)
@@ -419,6 +418,8 @@ def find_stretch(analysis: dict, at_s: float, item: Optional[str] = None) -> Str
 
 
 def _stretch_measures(analysis: dict, start: float, end: float, item: Optional[str]) -> TakeMeasures:
+    from mockloop.review.habits import is_habit, judge
+
     d = analysis.get("delivery") or {}
     minutes = max(end - start, 1e-6) / 60.0
     inside = lambda t: t is not None and start <= t <= end  # noqa: E731
@@ -427,8 +428,6 @@ def _stretch_measures(analysis: dict, start: float, end: float, item: Optional[s
     long_pauses = sum(1 for p in d.get("pauses") or [] if inside(p.get("start")) and (p["end"] - p["start"]) >= threshold > 0)
     words = sum(1 for w in (analysis.get("transcript") or {}).get("words") or [] if inside(w.get("start")))
     measures = TakeMeasures(None, round(fillers / minutes, 2), long_pauses, round(words / minutes, 1), None, round(end - start, 3))
-    from mockloop.review.habits import is_habit, judge
-
     if item is not None and is_habit(item):
         measures.item_met = judge(item, getattr(measures, item), measures.duration_s)
     elif item is not None:
