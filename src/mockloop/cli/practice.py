@@ -39,7 +39,7 @@ def parse_at(text: str) -> float:
 
 
 def drill(
-    item: Optional[str] = typer.Option(None, "--item", help="Rubric item or delivery habit (fillers_per_minute, long_pauses, words_per_minute, pitch_range_semitones) to drill (default: what `mockloop plan` drills first)."),
+    item: Optional[str] = typer.Option(None, "--item", help="Rubric item or delivery habit (e.g. fillers_per_minute; a wrong name lists them) to drill (default: the first drill of `mockloop plan`)."),
     prompt: Optional[str] = typer.Option(None, "--prompt", help="Prompt id whose follow-up the drill asks (default: one that focuses on the item)."),
     from_session: Optional[str] = typer.Option(None, "--from", help="Retake a stretch of this saved session (with --at)."),
     at: Optional[str] = typer.Option(None, "--at", help="With --from: where the weak stretch is, e.g. 1:20."),
