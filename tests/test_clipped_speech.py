@@ -17,8 +17,10 @@ import soundfile as sf
 
 from mockloop.analysis.acoustics import measure
 from mockloop.analysis.decode import load_audio
+from mockloop.analysis.wer import word_errors
 
 GAIN = 40.0
+JFK_SENTENCE = "And so, my fellow Americans, ask not what your country can do for you, ask what you can do for your country."
 
 
 def clipped_copy(source: Path, folder: Path, gain: float = GAIN) -> Path:
@@ -52,9 +54,11 @@ def test_speech_at_a_normal_level_is_not_called_clipped(real_speech):
 def test_clipped_speech_is_transcribed_and_the_tip_says_it_is_clipped(analyzer, SHARED_AUDIO, tmp_path):
     loud = clipped_copy(SHARED_AUDIO / "jfk" / "jfk.wav", tmp_path)
     analysis = analyzer.analyze_file(loud)
-    words = analysis.transcript.text.lower()
-    assert "country" in words and "americans" in words
-    assert analysis.delivery.word_count >= 15
+    # x40 gain garbles some words ("my fellow Americans" comes out as "am i, fella america" with
+    # some processors' int8 kernels), but the sentence is there: no speech lost, none invented.
+    errors = word_errors(JFK_SENTENCE, analysis.transcript.text)
+    assert errors.wer <= 0.6, (errors, analysis.transcript.text)
+    assert 0.9 <= errors.word_count_ratio <= 1.3, (errors, analysis.transcript.text)
     assert not any("Nothing was heard" in tip for tip in analysis.scorecard.tips)
     assert "the recording is clipped" in analysis.scorecard.tips[0].lower()
     assert analysis.delivery.clipped_share > 0.5

