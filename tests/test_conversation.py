@@ -78,6 +78,24 @@ def test_live_the_wait_runs_to_now_and_hands_the_turn_over_once():
     assert turn_end(words, last_end + 3.0, prompt, answered=[end.question.start]) is None
 
 
+def test_a_question_decoded_again_with_its_start_moved_is_not_answered_twice():
+    """The look-ahead's words give way to the cut chunk's, and the same question can start a
+    little earlier or later; the interviewer must not answer it a second time."""
+    prompt = get_prompt(PROMPT)
+    words = spoken(("I want to start from the users.", 0.5), ("Who owns operations for the robots", 0.0))
+    end = turn_end(words, words[-1].end + 1.6, prompt)
+    for moved_s in (-0.3, 0.26, 0.6):
+        assert turn_end(words, words[-1].end + 3.0, prompt, answered=[end.question.start + moved_s]) is None, moved_s
+
+
+def test_a_new_question_after_an_answered_one_gets_its_own_reply():
+    prompt = get_prompt(PROMPT)
+    words = spoken(("Who owns operations for the robots?", 2.0), ("Thanks. Are we serving one region or many", 0.0))
+    first = find_questions(words, prompt=prompt)[0]
+    end = turn_end(words, words[-1].end + 1.6, prompt, answered=[first.start])
+    assert end is not None and end.reason == "question" and end.question.fact == "regions"
+
+
 def test_a_closing_phrase_then_quiet_ends_the_answer():
     words = spoken(("Readings go into a stream partitioned by robot.", 0.5), ("That's my design at a high level.", 0.0))
     assert turn_end(words, words[-1].end + 0.4) is None

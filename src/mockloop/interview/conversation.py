@@ -39,6 +39,10 @@ WAIT_S = 1.5
 ADDRESSED_WAIT_S = 1.0
 # The quiet after a closing phrase ("that's my design") that ends the answer.
 CLOSING_WAIT_S = 1.2
+# A question already answered is found again when its stretch is decoded anew (the look-ahead's
+# words are replaced by the cut chunk's), and its start can move by a few hundred ms: a question
+# starting this close to an answered one is that one.
+SAME_QUESTION_S = 1.0
 
 # After a comma these start a relative clause ("..., which changes the design").
 RELATIVES = frozenset("which who whom whose where when".split())
@@ -232,17 +236,18 @@ def question_mark_baseline(words: Sequence) -> list[Sentence]:
 def turn_end(words: Sequence, now_s: float, prompt=None, answered: Iterable[float] = ()) -> Optional[TurnEnd]:
     """Whether the candidate has handed the turn over by ``now_s``; None while it is theirs.
 
-    A question put to the interviewer that has not been answered yet (its start is not in
-    ``answered``) hands over for a reply; a closing phrase followed by quiet ends the answer.
+    A question put to the interviewer that has not been answered yet (no start in ``answered``
+    within SAME_QUESTION_S of its own) hands over for a reply; a closing phrase followed by quiet ends the answer.
     """
     if not words:
         return None
-    done = {round(s, 3) for s in answered}
+    done = list(answered)
     cut = sentences(words)
     last = cut[-1]
     quiet = now_s - last.end
     for question in find_questions(words, now_s, prompt):
-        if question.addressed and round(question.start, 3) not in done and question.end == last.end:
+        already = any(abs(question.start - start) <= SAME_QUESTION_S for start in done)
+        if question.addressed and not already and question.end == last.end:
             return TurnEnd("question", last.end, question)
     if quiet >= CLOSING_WAIT_S and is_closing(last.text):
         return TurnEnd("closing", last.end)
