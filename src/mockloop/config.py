@@ -146,8 +146,17 @@ class CompareSettings:
     content_score_points: float = 5.0
     delivery_score_points: float = 3.0
     pitch_range_semitones: float = 0.5  # Praat's spread moves a few tenths between two takes read alike
+    monotone_answers: float = 0.0  # a count of flagged answers: one more or fewer is a change
+    # Measured on the real recordings of shared/audio (three 25 s monologues and jfk): the two
+    # halves of one recording differ by 2.6-3.2 dB in the 10th-90th percentile spread of their
+    # voiced frames' level in three of the four (by 18 dB in the fourth).
+    intensity_range_db: float = 3.0
     uptalk: float = 1.0
     repetitions: float = 1.0
+    # A spoken sentence lasts about 5 s: a point heard one sentence earlier or later (a commit
+    # phrase one word away from being recognised) is not progress.
+    first_point_s: float = 5.0
+    longest_without_decision_s: float = 5.0
 
     def tolerance(self, metric: str) -> float:
         """The tolerance for a metric named as in review.metrics.METRICS (scores are in points)."""

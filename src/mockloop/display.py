@@ -15,6 +15,11 @@ DIGITS = {
     "words_per_minute": 0,
     "articulation_rate_wpm": 0,
     "fillers_per_minute": 1,
+    "pitch_median_hz": 0,
+    "pitch_range_semitones": 1,
+    "intensity_range_db": 0,
+    "first_point_s": 0,
+    "longest_without_decision_s": 0,
 }
 
 

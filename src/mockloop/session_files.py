@@ -260,6 +260,14 @@ TIME = number(0.0)
 OPT_TIME = optional(TIME)
 WORD_INDICES = optional(list_of(integer(0)))
 _EVENT = obj({"text": text, "start": TIME, "end": OPT_TIME, "word_indices": WORD_INDICES}, required=("start",))
+_TIMED_TEXT = obj({"text": text, "start": OPT_TIME, "end": OPT_TIME}, required=("text",))
+_PROSODY = obj(
+    {
+        "pitch_median_hz": optional(number(0.0)), "pitch_range_semitones": optional(number(0.0)), "monotone": optional(boolean),
+        "intensity_range_db": optional(number(0.0)), "uptalk": optional(list_of(_TIMED_TEXT)),
+    }
+)
+_CONCISENESS = obj({"first_point_s": SECONDS, "longest_without_decision_s": SECONDS})
 ANALYSIS_SHAPE = obj(
     {
         "duration_s": SECONDS,
@@ -273,6 +281,8 @@ ANALYSIS_SHAPE = obj(
                 "pauses": list_of(obj({"start": TIME, "end": TIME, "duration": OPT_TIME}, required=("start", "end"))),
                 "long_pauses": optional(integer(0)), "long_pause_threshold_s": optional(number(0.0)),
                 "response_latency_s": SECONDS, "longest_stretch_without_marker_s": SECONDS,
+                "prosody": optional(_PROSODY), "repetitions": optional(list_of(_TIMED_TEXT)),
+                "conciseness": optional(_CONCISENESS),
             }
         ),
         "content": optional(

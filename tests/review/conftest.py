@@ -119,6 +119,46 @@ def conversation(sample_analysis) -> dict:
     return a
 
 
+# How the sample answer sounded, as measure_prosody and measure_conciseness give it on
+# audio_fixtures/sample_answer.flac and the saved words (the saved analysis predates them).
+SAMPLE_PROSODY = {
+    "pitch_median_hz": 101.3, "pitch_range_semitones": 4.23, "monotone": False, "flattest": [], "per_minute": [],
+    "loudness_dbfs": -22.2, "intensity_range_db": 14.7, "statements": 9,
+    "uptalk": [{"start": 0.0, "end": 3.86, "text": "Before I sketch anything, let me confirm the scope.", "rise_semitones": 2.1}],
+    "trailing_off": [],
+}
+SAMPLE_CONCISENESS = {
+    "first_point_s": None, "first_point": None, "longest_without_decision_s": 89.74, "run_on_sentences": [], "bottom_line_first": None,
+}
+
+
+@pytest.fixture
+def sounded(sample_analysis, valid_analysis):
+    """``sounded(**changes)``: the sample analysis as analysed today, with prosody, repetitions and
+    conciseness; ``changes`` set prosody fields, ``uptalk``/``repetitions`` as counts, and the
+    conciseness seconds."""
+
+    def make(uptalk: int = 1, repetitions: int = 0, first_point_s: float | None = None,
+             longest_without_decision_s: float | None = 89.74, **prosody) -> dict:
+        a = copy.deepcopy(sample_analysis)
+        p = {**copy.deepcopy(SAMPLE_PROSODY), **prosody}
+        words = a["transcript"]["words"]
+        p["uptalk"] = [
+            {"start": 10.0 * i, "end": 10.0 * i + 3.0, "text": "We keep raw readings for 30 days.", "rise_semitones": 2.6} for i in range(uptalk)
+        ]
+        a["delivery"]["prosody"] = p
+        a["delivery"]["repetitions"] = [
+            {"start": words[i]["start"], "end": words[i]["end"], "text": f"{words[i]['text']} {words[i]['text']}", "kind": "repetition"}
+            for i in range(repetitions)
+        ]
+        a["delivery"]["conciseness"] = {
+            **SAMPLE_CONCISENESS, "first_point_s": first_point_s, "longest_without_decision_s": longest_without_decision_s,
+        }
+        return valid_analysis(a)
+
+    return make
+
+
 def folder_hashes(folder: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
 

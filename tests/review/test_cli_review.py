@@ -65,6 +65,21 @@ def test_history_shows_each_session_and_a_sparkline_per_metric(run, make_session
     assert re.search(r"trend\s.*[▁█]", result.output)
 
 
+def test_history_shows_how_each_session_sounded_and_a_dash_where_it_was_not_measured(run, make_session, sounded):
+    old = make_session(minute=1)
+    flat = make_session(minute=2, analysis=sounded(pitch_range_semitones=2.1, monotone=True, uptalk=5, first_point_s=70.0))
+    lively = make_session(minute=3, analysis=sounded(pitch_median_hz=112.0, uptalk=1, repetitions=2, first_point_s=12.0))
+    result = run("history")
+    assert result.exit_code == 0, result.output
+    table = result.output[result.output.index("How it sounded"):result.output.index("Per skill")]
+    rows = {cells[0]: cells[2:] for cells in (re.split(r"\s*│\s*", line.strip("│ ")) for line in table.splitlines() if "│" in line)}
+    #                    pitch Hz, pitch st, flat, loud dB, uptalk, repeats, 1st point s, no point s
+    assert rows[old.id] == ["-"] * 8
+    assert rows[flat.id] == ["101", "2.1", "1", "15", "5", "0", "70", "90"]
+    assert rows[lively.id] == ["112", "4.2", "0", "15", "1", "2", "12", "90"]
+    assert rows["trend"] == ["▁█", "▁█", "█▁", "▄▄", "█▁", "▁█", "█▁", "▄▄"]
+
+
 def test_history_report_is_an_html_page_of_charts(run, make_session, tmp_path):
     make_session(minute=1), make_session(minute=2)
     result = run("report", "--history", "--out", tmp_path / "h.html")
@@ -78,6 +93,19 @@ def test_compare_names_what_improved(run, make_session, better_take):
     assert result.exit_code == 0, result.output
     improved = next(line for line in result.output.splitlines() if line.startswith("Improved:"))
     assert "fillers/min" in improved and "clarifies_requirements" in improved
+
+
+def test_compare_shows_median_pitch_with_no_verdict_and_judges_the_rest(run, make_session, sounded):
+    a = make_session(minute=1, analysis=sounded(pitch_range_semitones=2.1, monotone=True, uptalk=5))
+    b = make_session(minute=2, analysis=sounded(pitch_median_hz=112.0, uptalk=1))
+    result = run("compare", a.id, b.id)
+    assert result.exit_code == 0, result.output
+    lines = {line.split("│")[1].strip(): line for line in result.output.splitlines() if line.count("│") == 5}
+    assert re.search(r"│\s+101 │\s+112 │\s+│$", lines["median pitch (Hz)"])
+    assert lines["pitch range (st)"].rstrip(" │").endswith("improved")
+    assert lines["uptalk endings"].rstrip(" │").endswith("improved")
+    improved = next(line for line in result.output.splitlines() if line.startswith("Improved:"))
+    assert "uptalk endings" in improved and "median pitch" not in result.output.split("Improved:")[1]
 
 
 def test_export_as_json_and_markdown(run, make_session):
@@ -138,3 +166,14 @@ def test_sessions_are_found_by_a_unique_prefix_or_last(run, make_session):
     assert exported.exit_code == 0 and json.loads(exported.output)["session"]["id"] == newer.id
     by_prefix = run("export", older.id[:8], "--format", "json")
     assert by_prefix.exit_code == 0 and json.loads(by_prefix.output)["session"]["id"] == older.id
+
+
+def test_the_history_report_charts_how_it_sounded_where_it_was_measured(run, make_session, sounded, tmp_path):
+    make_session(minute=1), make_session(minute=2, analysis=sounded(uptalk=4, first_point_s=30.0)), make_session(minute=3, analysis=sounded(uptalk=1))
+    result = run("report", "--history", "--out", tmp_path / "h.html")
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "h.html").read_text()
+    assert page.count('class="trend-line"') == 7 + 8  # the sessions before prosody leave only gaps in its charts
+    chart = page[page.index("<figcaption>uptalk endings</figcaption>"):]
+    assert chart[:chart.index("</figure>")].count('class="trend-dot"') == 2
+    assert "<td>101</td>" in page and "<td>101.3</td>" not in page  # written as every view writes it

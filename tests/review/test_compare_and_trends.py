@@ -61,3 +61,87 @@ def test_sparklines_scale_between_the_lowest_and_highest_value():
     assert sparkline([1, 2, 3, 4, 5, 6, 7, 8]) == "▁▂▃▄▅▆▇█"
     assert sparkline([5, None, 5]) == "▄ ▄"
     assert sparkline([]) == ""
+
+
+# --- how it sounded (issue 14) -------------------------------------------------------------------
+
+SOUND_MEASURES = (
+    "pitch_median_hz", "pitch_range_semitones", "monotone_answers", "intensity_range_db", "uptalk", "repetitions",
+    "first_point_s", "longest_without_decision_s",
+)
+
+
+def test_how_the_session_sounded_comes_from_the_answers_prosody_repetitions_and_conciseness(store, make_session, sounded):
+    session = make_session(analysis=sounded(uptalk=3, repetitions=2, first_point_s=41.5))
+    m = session_metrics(open_session(store, session.id))
+    assert {name: getattr(m, name) for name in SOUND_MEASURES} == {
+        "pitch_median_hz": 101.3, "pitch_range_semitones": 4.23, "monotone_answers": 0, "intensity_range_db": 14.7,
+        "uptalk": 3, "repetitions": 2, "first_point_s": 41.5, "longest_without_decision_s": 89.74,
+    }
+
+
+def test_a_session_saved_before_prosody_existed_has_no_sound_measures_rather_than_zeros(store, make_session):
+    m = session_metrics(open_session(store, make_session().id))
+    assert {name: getattr(m, name) for name in SOUND_MEASURES} == dict.fromkeys(SOUND_MEASURES)
+
+
+def test_a_follow_up_weighs_by_its_length_and_the_first_point_is_the_main_answers(store, make_session, sounded):
+    """Main answer 90.46 s at 100 Hz; a 30 s follow-up at 130 Hz, monotone, with its first point at 4 s."""
+    from mockloop.sessions import AnswerRecord
+
+    session = make_session(analysis=sounded(pitch_median_hz=100.0, first_point_s=41.5, longest_without_decision_s=48.0))
+    follow_up = sounded(pitch_median_hz=130.0, pitch_range_semitones=1.8, monotone=True, uptalk=2, first_point_s=4.0,
+                        longest_without_decision_s=22.0)
+    follow_up["duration_s"] = 30.0
+    session.write_json("answer-2.json", follow_up)
+    session.record.answers.append(AnswerRecord(index=2, role="probe", question="What would you monitor?", audio="answer-1.wav",
+                                               duration_s=30.0, analysis="answer-2.json"))
+    session.save()
+
+    m = session_metrics(open_session(store, session.id))
+
+    assert m.pitch_median_hz == round((90.46 * 100.0 + 30.0 * 130.0) / 120.46, 1)
+    assert (m.monotone_answers, m.uptalk, m.first_point_s, m.longest_without_decision_s) == (1, 1 + 2, 41.5, 48.0)
+
+
+def test_each_sound_measure_is_judged_in_its_better_direction():
+    cases = [  # name, before, after, verdict
+        ("pitch_range_semitones", 2.1, 4.2, "improved"),  # a wider range is more varied
+        ("pitch_range_semitones", 4.2, 3.9, "same"),  # within the tolerance of two readings alike
+        ("monotone_answers", 1, 0, "improved"),
+        ("intensity_range_db", 8.0, 14.7, "improved"),
+        ("intensity_range_db", 14.7, 13.0, "same"),
+        ("uptalk", 6, 1, "improved"),  # fewer statements ending on a rise
+        ("uptalk", 1, 4, "regressed"),
+        ("repetitions", 2, 7, "regressed"),
+        ("first_point_s", 95.0, 20.0, "improved"),  # to the point sooner
+        ("longest_without_decision_s", 48.0, 120.0, "regressed"),
+        ("first_point_s", None, 20.0, "-"),  # no first point measured before
+    ]
+    assert [(name, before, after, verdict(name, before, after)) for name, before, after, _ in cases] == cases
+
+
+def test_median_pitch_is_shown_but_never_judged():
+    from mockloop.review.metrics import NO_VERDICT
+
+    assert {verdict("pitch_median_hz", 101.3, 180.0), verdict("pitch_median_hz", 180.0, 101.3)} == {NO_VERDICT}
+
+
+def test_compare_says_how_the_second_take_sounded_better(store, make_session, sounded):
+    a = make_session(minute=1, analysis=sounded(pitch_range_semitones=2.1, monotone=True, uptalk=5, first_point_s=70.0))
+    b = make_session(minute=2, analysis=sounded(pitch_median_hz=112.0, uptalk=1, first_point_s=12.0))
+
+    result = compare(open_session(store, a.id), open_session(store, b.id))
+
+    rows = {row.name: row for row in result.metrics}
+    assert {"pitch range (st)", "monotone answers", "uptalk endings", "time to first point (s)"} <= set(result.improved)
+    assert (rows["median pitch (Hz)"].before, rows["median pitch (Hz)"].after, rows["median pitch (Hz)"].verdict) == (101.3, 112.0, "")
+    assert "median pitch (Hz)" not in result.improved + result.regressed
+    assert result.regressed == []
+
+
+def test_compare_with_a_take_from_before_prosody_judges_none_of_the_sound_measures(store, make_session, sounded):
+    a, b = make_session(minute=1), make_session(minute=2, analysis=sounded(uptalk=0))
+    result = compare(open_session(store, a.id), open_session(store, b.id))
+    sound = [row for row in result.metrics if row.name in {"pitch range (st)", "uptalk endings", "repetitions", "loudness range (dB)"}]
+    assert [(row.before, row.verdict) for row in sound] == [(None, "-")] * 4

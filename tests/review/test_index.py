@@ -101,3 +101,47 @@ def test_a_rebuilt_index_takes_the_drill_mark_from_session_json(store, make_sess
     assert index.rebuild() == 1
     assert [(r["drill_item"], r["drill_take"]) for r in index.history()] == [("fillers_per_minute", 1)]
     assert drill.id == index.history(drills=True)[0]["id"]
+
+
+SOUND_COLUMNS = (
+    "pitch_median_hz", "pitch_range_semitones", "monotone_answers", "intensity_range_db", "uptalk", "repetitions",
+    "first_point_s", "longest_without_decision_s",
+)
+
+
+def test_an_index_from_before_the_sound_columns_is_migrated_and_filled_from_the_session_files(store, make_session, sounded):
+    """An index written by the mockloop before migration 6: its rows were read when the sessions
+    were saved, so nothing in them says the sessions had prosody. The next sync reads them again."""
+    from mockloop.sessions import MANIFEST
+
+    old, new = make_session(minute=1), make_session(minute=2, analysis=sounded(uptalk=2, first_point_s=41.5))
+    path = store.root / "index.sqlite3"
+    db = sqlite3.connect(path)
+    for step in MIGRATIONS[:4]:
+        step(db)
+    for session in (old, new):
+        db.execute(
+            "INSERT INTO sessions (id, created_at, kind, manifest_mtime_ns) VALUES (?, ?, 'system_design', ?)",
+            (session.id, session.record.created_at, (session.folder / MANIFEST).lstat().st_mtime_ns),
+        )
+    db.execute("PRAGMA user_version = 4")
+    db.commit()
+    db.close()
+
+    rows = {row["id"]: row for row in SessionIndex(store).history()}
+
+    assert {name: rows[new.id][name] for name in SOUND_COLUMNS} == {
+        "pitch_median_hz": 101.3, "pitch_range_semitones": 4.23, "monotone_answers": 0, "intensity_range_db": 14.7,
+        "uptalk": 2, "repetitions": 0, "first_point_s": 41.5, "longest_without_decision_s": 89.74,
+    }
+    assert {name: rows[old.id][name] for name in SOUND_COLUMNS} == dict.fromkeys(SOUND_COLUMNS)  # missing, not 0
+    assert rows[old.id]["fillers_per_minute"] == 4.1  # read again too: the migrated row was empty
+
+
+def test_a_rebuild_fills_the_sound_columns_only_for_sessions_that_were_heard(store, make_session, sounded):
+    old, new = make_session(minute=1), make_session(minute=2, analysis=sounded(pitch_range_semitones=1.9, monotone=True))
+    index = SessionIndex(store)
+    assert index.rebuild() == 2
+    rows = {row["id"]: row for row in index.history()}
+    assert (rows[new.id]["pitch_range_semitones"], rows[new.id]["monotone_answers"]) == (1.9, 1)
+    assert all(rows[old.id][name] is None for name in SOUND_COLUMNS)

@@ -130,3 +130,26 @@ def test_the_history_report_draws_the_glance_and_met_per_item(history, tmp_path)
     row = page[page.index(f"<td>{ALWAYS_MISSED}<br>"):]
     row = row[:row.index("</tr>")]
     assert row.count("title='missed'") == N and "title='met'" not in row
+
+
+@pytest.fixture
+def sounding_history(store, make_session, sounded):
+    """Eight sessions: uptalk climbs from 1 to 6 statements, the voice drops from 120 to 95 Hz (a
+    change, not a fault), the pitch range stays at 4.2-4.4 st and the first point comes sooner."""
+    for i in range(N):
+        make_session(day=10 + i, analysis=sounded(
+            uptalk=1 + (5 * i) // (N - 1), pitch_median_hz=120.0 - 25.0 * i / (N - 1), pitch_range_semitones=4.2 + 0.2 * (i % 2),
+            first_point_s=80.0 - 8.0 * i,
+        ))
+    return store
+
+
+def test_the_plan_flags_uptalk_climbing_and_never_a_change_of_median_pitch(sounding_history):
+    sessions = load_skills(sounding_history)[0]
+    plan = make_plan(sessions, load_bank())
+    assert [t.name for t in plan.worsening] == ["uptalk"]
+    assert "- uptalk endings went the wrong way: 1.75 earlier, 4.5 lately." in plan_lines(plan)
+    trends = {t.name: t for t in measure_trends(sessions)}
+    assert (trends["pitch_median_hz"].verdict, trends["pitch_range_semitones"].verdict) == ("", "same")
+    assert trends["first_point_s"].verdict == "improved"
+    assert trends["uptalk"].bars() == "▁▁▂▄▄▅▇█"  # 1, 1, 2, 3, 3, 4, 5, 6

@@ -29,11 +29,12 @@ SESSION_HELP = "Session id from `mockloop sessions`, a unique start of one, or `
 SESSIONS_DIR_HELP = "Folder of saved sessions (default: $MOCKLOOP_HOME/sessions, else the user data folder)."
 SHORT_LABELS = {
     "fillers_per_minute": "fill/min", "words_per_minute": "wpm", "long_pauses": "long p.", "decision_markers": "markers",
-    "hedges": "hedges", "pitch_range_semitones": "pitch st", "uptalk": "uptalk", "repetitions": "repeats",
-    "content_score": "content", "delivery_score": "delivery",
+    "hedges": "hedges", "pitch_median_hz": "pitch Hz", "pitch_range_semitones": "pitch st", "monotone_answers": "flat",
+    "intensity_range_db": "loud dB", "uptalk": "uptalk", "repetitions": "repeats", "first_point_s": "1st point s",
+    "longest_without_decision_s": "no point s", "content_score": "content", "delivery_score": "delivery",
 }
 DRILLS_HELP = "Only drills (--drills) or only full sessions (--no-drills); both when not given."
-VERDICT_STYLE = {"improved": "green", "regressed": "red", "same": "dim", "-": "dim"}
+VERDICT_STYLE = {"improved": "green", "regressed": "red", "same": "dim", "-": "dim", "": "dim"}
 
 
 def register(app: typer.Typer) -> None:
@@ -179,8 +180,8 @@ def history(
     drills: Optional[bool] = typer.Option(None, "--drills/--no-drills", help=DRILLS_HELP),
     sessions_dir: Optional[Path] = typer.Option(None, "--sessions-dir", help=SESSIONS_DIR_HELP),
 ) -> None:
-    """Trends across sessions: fillers/min, words/min, long pauses, markers, pitch range, uptalk, repetitions, scores."""
-    from mockloop.review.metrics import METRICS
+    """Trends across sessions: fillers/min, words/min, pauses, markers, scores, and how it sounded (pitch, loudness, uptalk, repetitions, time to a point)."""
+    from mockloop.review.metrics import HOW_IT_SOUNDED, METRICS
     from mockloop.review.sparkline import sparkline
 
     rows = _history_rows(sessions_dir, kind, last, drills)
@@ -192,17 +193,23 @@ def history(
     n_drills = sum(1 for row in rows if row.get("drill_item"))
     of_which = f" ({n_drills} of them drills)" if drills is None and n_drills else ""
     noun = what if len(rows) != 1 else what[:-1]
-    table = Table(title=f"Progress over {len(rows)} {noun}{of_which}, oldest first")
-    table.add_column("session", no_wrap=True)
-    if wide:
-        table.add_column("prompt", max_width=28, no_wrap=True)
-    for name, _, _ in METRICS:
-        table.add_column(SHORT_LABELS[name], justify="right")
-    for row in rows:
-        prompt = [Text(row["prompt_title"] or row["prompt_id"] or "-")] if wide else []
-        table.add_row(_session_cell(row), *prompt, *[number(n, row.get(n)) for n, _, _ in METRICS])
-    table.add_row("trend", *([""] if wide else []), *[sparkline([row.get(n) for row in rows]) for n, _, _ in METRICS], style="bold cyan")
-    stdout.print(table)
+    sounded = [name for name, _, _ in METRICS if name in HOW_IT_SOUNDED]
+    tables = (
+        (f"Progress over {len(rows)} {noun}{of_which}, oldest first", [n for n, _, _ in METRICS if n not in HOW_IT_SOUNDED]),
+        ("How it sounded, oldest first (- where not measured)", sounded),
+    )
+    for title, names in tables:
+        table = Table(title=title)
+        table.add_column("session", no_wrap=True)
+        if wide:
+            table.add_column("prompt", max_width=28, no_wrap=True)
+        for name in names:
+            table.add_column(SHORT_LABELS[name], justify="right")
+        for row in rows:
+            prompt = [Text(row["prompt_title"] or row["prompt_id"] or "-")] if wide else []
+            table.add_row(_session_cell(row), *prompt, *[number(n, row.get(n)) for n in names])
+        table.add_row("trend", *([""] if wide else []), *[sparkline([row.get(n) for row in rows]) for n in names], style="bold cyan")
+        stdout.print(table)
     from mockloop.cli.practice import show_skills
 
     show_skills(sessions_dir, kind, last, drills)
@@ -233,7 +240,7 @@ def compare(
 ) -> None:
     """Two takes side by side: what improved and what regressed, metric by metric."""
     from mockloop.review.compare import compare as compare_takes
-    from mockloop.review.metrics import METRICS
+    from mockloop.review.metrics import HOW_IT_SOUNDED, METRICS
 
     metric_by_label = {label: name for name, label, _ in METRICS}
 
@@ -244,7 +251,9 @@ def compare(
             f"warning: different prompts ({a.record.prompt.get('id')} vs {b.record.prompt.get('id')}); rubric items may not line up.",
             markup=False, highlight=False,
         )
-    for title, rows in (("Delivery and scores", result.metrics), ("Rubric", result.rubric)):
+    sounded = [row for row in result.metrics if metric_by_label[row.name] in HOW_IT_SOUNDED]
+    delivery = [row for row in result.metrics if metric_by_label[row.name] not in HOW_IT_SOUNDED]
+    for title, rows in (("Delivery and scores", delivery), ("How it sounded", sounded), ("Rubric", result.rubric)):
         table = Table(title=title)
         for column in ("", a.id, b.id, ""):
             table.add_column(column, justify="left" if not column else "right")

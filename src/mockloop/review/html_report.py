@@ -61,11 +61,13 @@ def history_report(rows: list[dict], title: str, version: str = "", skills=None)
     ``skills``: (item progress, measure trends, glance) from ``review.skills``, drawn as
     "At a glance" and met/missed per rubric item over time.
     """
+    from mockloop.display import number
+
     labels = [f"{row['created_at'][:16].replace('T', ' ')} {row['prompt_title'] or ''}" for row in rows]
     charts = [line_chart(label, labels, [row.get(name) for row in rows]) for name, label, _ in METRICS]
     table = ['<div class="scroll"><table class="hist"><tr><th>session</th>' + "".join(f"<th>{escape(l)}</th>" for _, l, _ in METRICS) + "</tr>"]
     for row in rows:
-        cells = "".join(f"<td>{'-' if row.get(n) is None else escape(str(row.get(n)))}</td>" for n, _, _ in METRICS)
+        cells = "".join(f"<td>{escape(number(n, row.get(n)))}</td>" for n, _, _ in METRICS)
         table.append(f"<tr><td>{escape(row['id'])}<br><span class='meta'>{escape(row['prompt_title'] or '')}</span></td>{cells}</tr>")
     table.append("</table></div>")
     body = (

@@ -29,6 +29,7 @@ from mockloop.sessions import ID_PATTERN, MANIFEST, SessionStore, damage_reason
 INDEX_NAME = "index.sqlite3"
 BUSY_TIMEOUT_S = 30.0  # how long to wait for another mockloop's write to the index
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = []
+STALE_MTIME = -1  # a manifest time no file has: the row is read again on the next sync
 
 
 class SessionIndexError(MockloopError):
@@ -75,12 +76,22 @@ def m004_prosody(db: sqlite3.Connection) -> None:
 def m005_drill_mark(db: sqlite3.Connection) -> None:
     """The drill mark of session.json: which item or habit a drill aimed at, and its take.
 
-    Rows indexed before it have no mark to copy, so their recorded mtimes are cleared: the next
-    sync reads those sessions again and fills the columns from their folders.
+    Rows indexed before it have no mark to copy, so they are marked stale: the next sync reads
+    those sessions again and fills the columns from their folders.
     """
     db.execute("ALTER TABLE sessions ADD COLUMN drill_item TEXT")
     db.execute("ALTER TABLE sessions ADD COLUMN drill_take INTEGER")
-    db.execute("UPDATE sessions SET manifest_mtime_ns = 0")
+    db.execute(f"UPDATE sessions SET manifest_mtime_ns = {STALE_MTIME}")
+
+
+@migration
+def m006_how_it_sounded(db: sqlite3.Connection) -> None:
+    for column in ("pitch_median_hz REAL", "monotone_answers INTEGER", "intensity_range_db REAL", "first_point_s REAL",
+                   "longest_without_decision_s REAL"):
+        db.execute(f"ALTER TABLE sessions ADD COLUMN {column}")
+    # The rows hold what was read before these columns existed: have the next sync read every
+    # session folder again, so the new columns (and m004's) are filled from the session files.
+    db.execute(f"UPDATE sessions SET manifest_mtime_ns = {STALE_MTIME}")
 
 
 SCHEMA_VERSION = len(MIGRATIONS)
