@@ -3,9 +3,9 @@ turn, our own voice coming back through the microphone, and grading the asking."
 
 import pytest
 
+from mockloop.analysis.echo import drop_echo
 from mockloop.content.prompts import get_prompt
 from mockloop.interview.conversation import (
-    drop_echo,
     find_questions,
     grade_clarifying,
     is_closing,

@@ -18,7 +18,6 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Iterable, Optional, Sequence
 
-from mockloop.analysis.echo import drop_echo  # noqa: F401 - echo is part of the conversation's mechanics
 from mockloop.content.facts import fact_for_question, normalise
 
 SPEAKERS = ("interviewer", "candidate")
