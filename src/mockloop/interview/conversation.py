@@ -39,8 +39,10 @@ ADDRESSED_WAIT_S = 1.0
 # The quiet after a closing phrase ("that's my design") that ends the answer.
 CLOSING_WAIT_S = 1.2
 # A question already answered is found again when its stretch is decoded anew (the look-ahead's
-# words are replaced by the cut chunk's), and its start can move by a few hundred ms: a question
-# starting this close to an answered one is that one.
+# words give way to the cut chunk's): its end can move by a few hundred ms, and its start by a
+# whole clause when the sentences are cut differently ("Before I design anything, can I ask ...").
+# A question ending no later than this after an answered one's end is that one; a new question
+# ends after the reply, seconds later.
 SAME_QUESTION_S = 1.0
 
 # After a comma these start a relative clause ("..., which changes the design").
@@ -235,17 +237,19 @@ def question_mark_baseline(words: Sequence) -> list[Sentence]:
 def turn_end(words: Sequence, now_s: float, prompt=None, answered: Iterable[float] = ()) -> Optional[TurnEnd]:
     """Whether the candidate has handed the turn over by ``now_s``; None while it is theirs.
 
-    A question put to the interviewer that has not been answered yet (no start in ``answered``
-    within SAME_QUESTION_S of its own) hands over for a reply; a closing phrase followed by quiet ends the answer.
+    A question put to the interviewer that has not been answered yet hands over for a reply;
+    ``answered`` holds the end times of the questions already answered, and a question ending
+    within SAME_QUESTION_S after one of them is that one. A closing phrase followed by quiet ends
+    the answer.
     """
     if not words:
         return None
-    done = list(answered)
+    latest_answered = max(answered, default=None)
     cut = sentences(words)
     last = cut[-1]
     quiet = now_s - last.end
     for question in find_questions(words, now_s, prompt):
-        already = any(abs(question.start - start) <= SAME_QUESTION_S for start in done)
+        already = latest_answered is not None and question.end <= latest_answered + SAME_QUESTION_S
         if question.addressed and not already and question.end == last.end:
             return TurnEnd("question", last.end, question)
     if quiet >= CLOSING_WAIT_S and is_closing(last.text):

@@ -652,7 +652,7 @@ class _Listener:
 
     def __init__(self, interview: "Interview", index: int, recorder: Recorder):
         self.interview, self.index, self.recorder = interview, index, recorder
-        self.answered: list[float] = []
+        self.answered: list[float] = []  # end times of the questions already answered
         self.speaking: threading.Thread | None = None
 
     def hear(self) -> None:
@@ -669,7 +669,7 @@ class _Listener:
         if end.reason == "closing":
             self.recorder.request_stop(StopReason.TURN_END)
             return
-        self.answered.append(end.question.start)
+        self.answered.append(end.question.end)
         self._reply(end.question)
 
     def finish(self) -> None:
