@@ -662,7 +662,7 @@ class _Listener:
         if live is None or (self.speaking is not None and self.speaking.is_alive()):
             return
         now = self.recorder.elapsed_s
-        words = [w for w in live.words_so_far() if not self._ours(w)]
+        words = self._without_our_voice(live.words_so_far())
         end = turn_end(words, now, self.interview.prompt, self.answered)
         if end is None:
             return
@@ -677,11 +677,15 @@ class _Listener:
         if self.speaking is not None:
             self.speaking.join()
 
-    def _ours(self, word) -> bool:
+    def _without_our_voice(self, words: list) -> list:
+        """The words heard so far, less the interviewer's own lines coming back (one pass of the
+        shared echo filter over all of them)."""
         from mockloop.analysis.echo import drop_echo
 
         played = self.interview._echo.get(self.index, [])
-        return bool(played) and not drop_echo([word], [(t.start, t.end) for t in played], [t.text for t in played])[0]
+        if not played:
+            return list(words)
+        return drop_echo(words, [(t.start, t.end) for t in played], [t.text for t in played])[0]
 
     def _reply(self, question) -> None:
         from mockloop.interview.conversation import Turn
