@@ -113,7 +113,7 @@ def eval_method(analyzer):
     One Method per way of running, for the whole session. A Method keeps each recording's
     result, so the modules that score the same recordings the same way (test_accuracy,
     test_words_accuracy, test_streaming_accuracy) transcribe each once, not once per module.
-    Whisper's sampling is seeded, so a result does not depend on what was decoded before it.
+    Nothing is sampled in decoding, so a result does not depend on what was decoded before it.
     """
     from mockloop.analysis.eval import Method
 

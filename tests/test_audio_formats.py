@@ -6,8 +6,8 @@ M4A/AAC, Ogg and WebM Opus from a browser, an 8 kHz telephone WAV) and analysed 
 model. The words must overlap the ground-truth text and the duration must match the original
 within 0.1 s (lossy codecs may pad a frame).
 
-syn_01 rather than syn_02: tiny.en hallucinates a trailing word on syn_02 and falls back to
-temperature sampling, which makes each run three times slower; six runs of syn_01 take ~15 s.
+syn_01 rather than syn_02: tiny.en hallucinates a trailing word on syn_02, which the guard then
+decodes again; six runs of syn_01 take ~15 s.
 """
 
 from __future__ import annotations

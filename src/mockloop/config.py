@@ -78,15 +78,25 @@ class DecodeSettings:
 @dataclass(frozen=True)
 class TranscribeSettings:
     beam_size: int = 5
-    cpu_threads: int = 0  # 0: let CTranslate2 decide
+    # Threads for this transcriber in all (0: every core this process may use), shared out
+    # among the decodes that run side by side (decode_workers).
+    cpu_threads: int = 0
+    # The prompted decode runs beside the unprompted one, on a second CTranslate2 replica that
+    # shares the weights: beam search on one thread leaves a core idle, and the two decodes of
+    # a chunk need nothing from each other. 1 runs them one after the other.
+    decode_workers: int = 2
     # The words come from an unprompted decode: the disfluency prompt made Whisper drop whole
     # sentences and write runs of "hmm". Empty means no prompt, as plain faster-whisper.
     initial_prompt: str = ""
-    # faster-whisper's own fallback: when a decode repeats itself (compression ratio) or is
-    # improbable (log probability), sample again hotter. The sampling seed is fixed (seed), so
-    # the same audio still gives the same words.
-    temperature: float | tuple[float, ...] = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
-    seed: int = 1234
+    # Decoding is deterministic: beam search at temperature 0, no sampled fallback. CTranslate2
+    # seeds its sampler once per worker thread (ctranslate2.set_random_seed does not reset a
+    # thread's generator), so sampling made a decode depend on what the process decoded before.
+    # A stretch that loops or compresses too well is decoded again by the guard in a shorter
+    # window with loop_block_ngram: real speech WER 0.256 against 0.272 with faster-whisper's
+    # sampled fallback (python -m mockloop.analysis.eval --only real).
+    temperature: float = 0.0
+    # In that second decode no n-gram this long may repeat: it cannot write the loop again.
+    loop_block_ngram: int = 3
     # A second, prompted decode on the same encoder output, read only for the filled pauses it
     # writes into the gaps between the words above (each then checked against the audio).
     # Empty turns it off.

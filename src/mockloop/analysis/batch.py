@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Iterator
 
 from mockloop.analysis.decode import AUDIO_EXTENSIONS, TEXT_EXTENSIONS
+from mockloop.analysis.transcribe import usable_cores
 from mockloop.errors import InputError, MockloopError
 
 _worker_analyzer = None
@@ -112,7 +113,7 @@ def analyze_folder(
     dropped and every worker has exited before the exception or close returns.
     """
     jobs = max(1, min(jobs, len(files)))
-    cpu_threads = max(1, (os.cpu_count() or 1) // jobs)
+    cpu_threads = max(1, usable_cores() // jobs)  # each worker's share; it splits it among its decodes
     # Spawned, not forked: the parent may already hold a loaded model (checked before the workers
     # start) and CTranslate2's threads; a forked child then deadlocks loading its own model.
     context = multiprocessing.get_context("spawn")

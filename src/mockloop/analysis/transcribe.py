@@ -7,7 +7,9 @@ load overlaps with the interviewer speaking the prompt.
 
 from __future__ import annotations
 
+import os
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -114,6 +116,9 @@ class Transcriber:
         self.settings = settings or TranscribeSettings()
         self._model = None
         self._lock = threading.Lock()
+        self._workers, self._threads_per_worker = decode_threads(self.settings)
+        # The prompted decode of a chunk runs here while the caller's thread decodes its words.
+        self._beside = ThreadPoolExecutor(1, thread_name_prefix="prompted-decode") if self._workers > 1 else None
 
     def load(self):
         """Load the model (once); safe to call from a background thread."""
@@ -130,7 +135,8 @@ class Transcriber:
                 self.choice.source,
                 device="cpu",
                 compute_type="int8",
-                cpu_threads=self.settings.cpu_threads,
+                cpu_threads=self._threads_per_worker,
+                num_workers=self._workers,
             )
         except Exception as exc:  # noqa: BLE001 - CTranslate2 and huggingface_hub raise many types
             if self.choice.is_local:
@@ -156,15 +162,49 @@ class Transcriber:
         samples = np.ascontiguousarray(samples, dtype=np.float32)
         decoder = _Decoder(self.load(), self.settings)
         window = decoder.prepare(samples)
+        prompted = None
+        if self.settings.guard and self.settings.filler_prompt:
+            if self._beside is not None:
+                prompted = self._beside.submit(decoder.prompted_words, window, sound_end_s)
+            else:
+                prompted = _Done(decoder.prompted_words(window, sound_end_s))
         words = decoder.words(window, sound_end_s)
         if self.settings.guard:
             energy_db = guard.frame_energy_db(samples)
             words = _repair(decoder, samples, words, energy_db, self.settings)
-            if self.settings.filler_prompt:
-                prompted = decoder.prompted_words(window, sound_end_s)
+            if prompted is not None:
                 end_s = sound_end_s if sound_end_s is not None else len(samples) / SAMPLE_RATE
-                words = merge_filled_pauses(words, prompted, end_s)
+                words = merge_filled_pauses(words, prompted.result(), end_s)
         return [_shifted(w, offset_s) for w in words]
+
+
+def usable_cores() -> int:
+    """Cores this process may run on (its affinity, which containers narrow), not the host's."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def decode_threads(settings: TranscribeSettings) -> tuple[int, int]:
+    """(CTranslate2 replicas, threads each): the thread budget shared by decodes run side by side.
+
+    A budget of one thread runs the decodes one after the other: two replicas would then only
+    take turns on one core.
+    """
+    budget = settings.cpu_threads or usable_cores()
+    workers = max(1, min(settings.decode_workers, budget))
+    return workers, max(1, budget // workers)
+
+
+class _Done:
+    """A result already in hand, read like the Future of a decode run beside."""
+
+    def __init__(self, value):
+        self._value = value
+
+    def result(self):
+        return self._value
 
 
 # --------------------------------------------------------------------------- decoding
@@ -203,9 +243,9 @@ def _shifted(word: Word, offset_s: float) -> Word:
 class _Decoder:
     """faster-whisper's decoding loop on features encoded once, so two decodes share the encoder.
 
-    The unprompted decode (beam search, temperature fallback under a fixed sampling seed) gives
-    the words with times; the prompted one (beam search at temperature 0, with word times) is
-    read only for its filled pauses.
+    The unprompted decode (beam search at temperature 0) gives the words with times; the
+    prompted one (the same, after the filler prompt) is read only for its filled pauses. Nothing
+    is sampled, so the same audio gives the same words whatever was decoded before it.
     """
 
     def __init__(self, model, settings: TranscribeSettings):
@@ -223,7 +263,7 @@ class _Decoder:
         first = pad_or_trim(features[:, : min(self.model.feature_extractor.nb_max_frames, content_frames)])
         return _Window(features, self.model.encode(first), len(samples) / SAMPLE_RATE)
 
-    def _options(self, prompt: str, temperatures, beam_size: int, word_timestamps: bool, duration_s: float):
+    def _options(self, prompt: str, beam_size: int, duration_s: float, block_ngram: int = 0):
         from faster_whisper.transcribe import TranscriptionOptions, get_suppressed_tokens
 
         window_s = min(duration_s, 30.0)
@@ -233,20 +273,20 @@ class _Decoder:
             patience=1.0,
             length_penalty=1.0,
             repetition_penalty=1.0,
-            no_repeat_ngram_size=0,
+            no_repeat_ngram_size=block_ngram,
             log_prob_threshold=-1.0,
             no_speech_threshold=0.6,
             compression_ratio_threshold=2.4,
             condition_on_previous_text=False,
             prompt_reset_on_temperature=0.5,
-            temperatures=list(temperatures) if isinstance(temperatures, (list, tuple)) else [temperatures],
+            temperatures=[self.settings.temperature],
             initial_prompt=prompt or None,
             prefix=None,
             suppress_blank=True,
             suppress_tokens=get_suppressed_tokens(self.tokenizer, [-1]),
             without_timestamps=False,
             max_initial_timestamp=1.0,
-            word_timestamps=word_timestamps,
+            word_timestamps=True,
             prepend_punctuations="\"'“¿([{-",
             append_punctuations="\"'.。,，!！?？:：”)]}、",
             multilingual=False,
@@ -257,20 +297,16 @@ class _Decoder:
         )
 
     def _segments(self, window: _Window, options, sound_end_s: float | None):
-        import ctranslate2
-
-        # Sampling (the temperature fallback) draws from CTranslate2's generator: seeding it
-        # before every decode makes the same audio give the same words in any order of calls.
-        ctranslate2.set_random_seed(self.settings.seed)
         segments = self.model.generate_segments(window.features, self.tokenizer, options, False, window.encoder_output)
         for segment in segments:  # the generator runs the model: materialise it here only
             yield segment
             if sound_end_s is not None and segment.end >= sound_end_s - _REACHED_SOUND_END_S:
                 break  # closing the generator early skips the window over the trailing silence
 
-    def words(self, window: _Window, sound_end_s: float | None) -> list[Word]:
+    def words(self, window: _Window, sound_end_s: float | None, block_ngram: int = 0) -> list[Word]:
+        """The words with times; ``block_ngram`` > 0 forbids repeating any n-gram that long."""
         settings = self.settings
-        options = self._options(settings.initial_prompt, settings.temperature, settings.beam_size, True, window.duration_s)
+        options = self._options(settings.initial_prompt, settings.beam_size, window.duration_s, block_ngram)
         words: list[Word] = []
         for segment in self._segments(window, options, sound_end_s):
             words.extend(words_from_pieces(segment.words or []))  # "50" ",000" -> "50,000"
@@ -283,7 +319,7 @@ class _Decoder:
         out, and the prompted decode's gap around the filler is where its sound is searched.
         """
         settings = self.settings
-        options = self._options(settings.filler_prompt, 0.0, settings.filler_beam_size, True, window.duration_s)
+        options = self._options(settings.filler_prompt, settings.filler_beam_size, window.duration_s)
         return [w for segment in self._segments(window, options, sound_end_s) for w in words_from_pieces(segment.words or [])]
 
 
@@ -308,7 +344,7 @@ def _repair(decoder: _Decoder, samples: np.ndarray, words: list[Word], energy_db
             piece = samples[a * guard.HOP : b * guard.HOP]
             piece_sound = sound[a:b]
             local_end = guard.last_sound_s(piece_sound)
-            again = decoder.words(decoder.prepare(piece), local_end) if local_end is not None else []
+            again = decoder.words(decoder.prepare(piece), local_end, settings.loop_block_ngram) if local_end is not None else []
             again = [_shifted(w, start_s) for w in again]
             local = [_shifted(w, -start_s) for w in inside]
             before = guard.penalty(guard.find_problems(local, energy_db[a:b], piece_sound))
