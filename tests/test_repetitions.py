@@ -1,5 +1,7 @@
 """Repetitions, restarts and self-corrections found in verbatim words (analysis/repetitions.py)."""
 
+from dataclasses import replace
+
 import pytest
 
 from mockloop.analysis.repetitions import CORRECTION, REPETITION, RESTART, find_repetitions
@@ -59,3 +61,20 @@ def test_a_repetition_carries_the_times_and_indices_of_its_words():
 def test_filled_pauses_between_a_repeated_word_join_it():
     found = find_repetitions(_words("montreal forced uh um uh hm hm um forced aligner"))
     assert [(r.kind, r.text) for r in found] == [(REPETITION, "forced uh um uh hm hm um forced")]
+
+
+def test_a_repeat_heard_in_the_audio_but_written_once_is_counted():
+    # Whisper wrote "We will shard by customer." for "We, we will shard by customer."; the audio
+    # showed the first "We," (analysis/heard_repeats.py), kept on the word it came before.
+    words = _words("We will shard by customer.")
+    words[0] = replace(words[0], heard_before="We,")
+    [found] = find_repetitions(words)
+    assert (found.kind, found.text) == (REPETITION, "We, We")
+
+
+def test_a_heard_repeat_points_at_the_transcripts_own_words():
+    words = _words("So we will use Kafka.")
+    words[1] = replace(words[1], heard_before="we,")
+    [found] = find_repetitions(words)
+    assert found.word_indices == (1,)
+    assert found.start == words[1].start

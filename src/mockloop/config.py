@@ -76,6 +76,41 @@ class DecodeSettings:
 
 
 @dataclass(frozen=True)
+class RepeatSettings:
+    """Repeats heard in the audio that the words leave out (analysis/heard_repeats.py).
+
+    Similarities are alignment costs relative to the chunk's typical cost (1.0 = no more alike
+    than the stretch and any other place in the speaker's speech). Measured on the constructed
+    prosody set and the real recordings (every word-like stretch followed by a pause, against the
+    start of the next one): a word or phrase said again scores 0.24-0.53 in the espeak-ng voices
+    and 0.61-0.73 in the piper voice, the real cut-off restarts 0.61-0.72; the lowest stretch that
+    is not a repeat scores 0.77 (0.76 in jfk, after a 0.06 s gap).
+    """
+
+    # A stumble is short: the broken-off word or phrase ("we,", "our target is,") lasts at most this.
+    max_first_copy_s: float = 1.2
+    # ...and is a word: at least a short syllable long ("we" 0.15 s and more in the sets here),
+    # with a peak within this much of the speech level (breaths, clicks and room noise are far quieter).
+    min_first_copy_s: float = 0.12
+    max_below_speech_db: float = 12.0
+    max_gap_s: float = 1.0  # ...and the pause before it is begun again is at most a medium pause
+    # With the audio alone, that pause must be heard: a gap under 0.1 s is a stop's closure inside
+    # a word as often as a break (0.1 s is below the 0.15-0.3 s the stumbles here pause for).
+    min_gap_s: float = 0.1
+    join_gap_s: float = 0.04  # sound gaps shorter than this are inside a word (a stop's closure)
+    time_margin_s: float = 0.3  # Whisper's word times are this far off the sound
+    reference_stretches: int = 12  # places in the chunk's other speech that set the typical cost
+    min_reference_stretches: int = 3  # a chunk with less other speech than this many copies decides nothing
+    # Where the prompted decode wrote the words twice, the audio must show them more alike than
+    # any unrelated pair measured: below the lowest non-repeat (0.77).
+    prompted_max_similarity: float = 0.75
+    # Where no decode wrote the repeat, the audio alone must be clear: well inside the gap
+    # between the repeats (0.53 and below in the voices whose words do not vary) and the
+    # lowest non-repeat (0.77).
+    audio_max_similarity: float = 0.6
+
+
+@dataclass(frozen=True)
 class TranscribeSettings:
     beam_size: int = 5
     # Threads for this transcriber in all (0: every core this process may use), shared out
@@ -108,6 +143,10 @@ class TranscribeSettings:
     # decode again what the audio does not support. Off gives plain faster-whisper's words.
     guard: bool = True
     guard_window_s: float = 10.0  # a failing stretch is decoded again alone, in windows this long at most
+    # Repeats said but written once ("we, we will" as "we will"), found from the prompted decode
+    # and the audio and kept beside the words (analysis/heard_repeats.py); needs the guard.
+    heard_repeats: bool = True
+    repeats: RepeatSettings = RepeatSettings()
 
 
 @dataclass(frozen=True)

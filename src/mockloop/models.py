@@ -24,6 +24,10 @@ class Word:
     end: Optional[float] = None
     probability: float = 1.0
     recovered: bool = False  # True when added from the audio because the model left it out
+    # Words the speaker said just before this one and then said again, which the transcript
+    # writes once ("we" on "will" for "we, we will" written "we will"); heard in the audio
+    # (analysis/heard_repeats.py), read only by the repetition finder, never part of the text.
+    heard_before: str = ""
 
 
 @dataclass

@@ -144,6 +144,7 @@ def _analysis_fields(a: Analysis) -> dict:
                     "probability": _r(w.probability, 3),
                     "uncertain": i in uncertain,
                     **({"recovered": True} if w.recovered else {}),
+                    **({"heard_before": w.heard_before} if w.heard_before else {}),
                 }
                 for i, w in enumerate(a.transcript.words)
             ],
@@ -235,6 +236,7 @@ def _analysis_from_dict(data: dict) -> Analysis:
                 end=_f(w.get("end")),
                 probability=float(w.get("probability", 1.0) if w.get("probability") is not None else 1.0),
                 recovered=bool(w.get("recovered", False)),
+                heard_before=str(w.get("heard_before") or ""),
             )
             for w in t.get("words") or []
         ],

@@ -14,6 +14,8 @@ pauses between them are passed over, so "we, um, we will" is one repetition):
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from mockloop.analysis.fillers import filled_pause_spellings
 from mockloop.analysis.tokens import Token, tokenize
 from mockloop.models import Repetition, Word
@@ -49,7 +51,13 @@ def _stem(norm: str) -> str:
 
 
 def find_repetitions(words: list[Word], tokens: list[Token] | None = None) -> list[Repetition]:
-    """Every repetition, restart and self-correction, in text order, none overlapping."""
+    """Every repetition, restart and self-correction, in text order, none overlapping.
+
+    Repeats heard in the audio but written once (``Word.heard_before``) are read as said, so "we"
+    heard before "will" in "We will shard" is the repetition "We, we will".
+    """
+    if any(w.heard_before for w in words):
+        return _with_heard_repeats(words)
     tokens = tokenize(words) if tokens is None else tokens
     skip = filled_pause_spellings()
     content = [tok for tok in tokens if tok.norm not in skip]
@@ -145,6 +153,26 @@ def _restart_at(norms: list[str], content: list[Token], i: int, words: list[Word
         if _stem(norms[last + 1]) == _stem(norms[i]) and norms[i : last + 1] != norms[last + 1 : last + 1 + n]:
             return RESTART, i, last + 1
     return None
+
+
+def _with_heard_repeats(words: list[Word]) -> list[Repetition]:
+    """find_repetitions on the words as said: each heard repeat put back before its word (at that
+    word's start, taking no time), the findings then pointed at the transcript's own words."""
+    said: list[Word] = []
+    original: list[int | None] = []  # index in ``words`` of each word as said; None for a heard one
+    for index, word in enumerate(words):
+        if word.heard_before:
+            heard = word.heard_before.split()
+            said.extend(Word(text, word.start, word.start) for text in heard)
+            original.extend([None] * len(heard))
+        said.append(replace(word, heard_before=""))
+        original.append(index)
+    found = []
+    for r in find_repetitions(said):
+        indices = tuple(original[k] for k in r.word_indices if original[k] is not None)
+        if indices:
+            found.append(Repetition(r.start, r.end, r.text, r.kind, indices))
+    return found
 
 
 def _as_repetition(kind: str, span: list[Token], words: list[Word]) -> Repetition:

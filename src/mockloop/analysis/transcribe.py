@@ -18,6 +18,7 @@ import numpy as np
 from mockloop.analysis import guard
 from mockloop.analysis.decode import SAMPLE_RATE
 from mockloop.analysis.fillers import merge_filled_pauses
+from mockloop.analysis.heard_repeats import mark_heard_repeats
 from mockloop.config import TranscribeSettings
 from mockloop.errors import ModelError
 from mockloop.models import Word
@@ -157,7 +158,8 @@ class Transcriber:
         With the guard on (the default), the words of an unprompted decode are checked against
         the audio and stretches it does not support are decoded again in shorter windows (see
         analysis/guard.py); then the filled pauses of a prompted decode on the same encoder
-        output are merged into the gaps between them (fillers.merge_filled_pauses).
+        output are merged into the gaps between them (fillers.merge_filled_pauses), and repeats
+        the speaker said but the words hold once are marked on them (heard_repeats).
         """
         samples = np.ascontiguousarray(samples, dtype=np.float32)
         decoder = _Decoder(self.load(), self.settings)
@@ -174,7 +176,11 @@ class Transcriber:
             words = _repair(decoder, samples, words, energy_db, self.settings)
             if prompted is not None:
                 end_s = sound_end_s if sound_end_s is not None else len(samples) / SAMPLE_RATE
-                words = merge_filled_pauses(words, prompted.result(), end_s)
+                prompted_words = prompted.result()
+                words = merge_filled_pauses(words, prompted_words, end_s)
+                if self.settings.heard_repeats:
+                    sound = guard.sound_mask(energy_db)
+                    words = mark_heard_repeats(words, prompted_words, window.features, energy_db, sound, self.settings.repeats)
         return [_shifted(w, offset_s) for w in words]
 
 
