@@ -32,8 +32,15 @@ def test_uptalk_precision_and_recall(constructed):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(reason="measured recall 0.40 (4/10): with the current guard tiny.en writes 'Our target is, our "
-                   "target is', 'My, my' and 'We, we will' once each and garbles 'The, sorry, the'; the words never reach the detector", strict=False)
 def test_repetition_precision_and_recall(constructed):
+    # Measured P 1.00 / R 0.90 (9/10): the repeats Whisper wrote once are heard in the audio
+    # (analysis/heard_repeats.py); "The, sorry, the" stays missed (both decodes drop the first "The").
     found = constructed["repetitions"]
     assert found["precision"] >= TARGET and found["recall"] >= TARGET
+
+
+@pytest.mark.slow
+def test_repeats_heard_in_the_audio_find_more_than_the_written_words(constructed):
+    found, written = constructed["repetitions"], constructed["repetitions_written_words_only"]
+    assert found["recall"] > written["recall"]
+    assert found["precision"] >= written["precision"]

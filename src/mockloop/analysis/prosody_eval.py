@@ -14,7 +14,9 @@ Printed, each beside a baseline from the same run:
   analysis/acoustics.py);
 - uptalk precision/recall per statement (baseline: statements Whisper wrote with "?");
 - trailing-off precision/recall per statement (baseline: every statement's last word);
-- repetition precision/recall per sentence (baseline: the same word twice in a row).
+- repetition precision/recall per sentence (baseline: the same word twice in a row), and beside
+  it the same finder on the written words alone, without the repeats heard in the audio
+  (analysis/heard_repeats.py): what it found before those were kept.
 
 Usage: python -m mockloop.analysis.prosody_eval [--constructed DIR] [--real DIR] [--json]
 """
@@ -25,7 +27,7 @@ import argparse
 import json
 import pickle
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -132,7 +134,7 @@ def score_constructed(analyzer: Analyzer, folder: Path, progress=None) -> dict:
     by_voice: dict[str, list[tuple[int, float, float]]] = {}
     uptalk, uptalk_base = Counts(), Counts()
     trailing, trailing_base = Counts(), Counts()
-    reps, reps_base = Counts(), Counts()
+    reps, reps_base, reps_words = Counts(), Counts(), Counts()
     rows = []
     for clip in truth["clips"]:
         words, features, prosody = _analyse(analyzer, folder / clip["audio"])
@@ -150,6 +152,7 @@ def score_constructed(analyzer: Analyzer, folder: Path, progress=None) -> dict:
         written_q = {_sentence_of(s.start, sentences) for s in split_sentences(words) if s.text.rstrip().endswith("?") and not is_question(s.text)}
         repetitions = find_repetitions(words)
         found_rep = {_sentence_of(r.start, sentences) for r in repetitions}
+        words_rep = {_sentence_of(r.start, sentences) for r in find_repetitions(_written_only(words))}
         base_rep = {_sentence_of(words[i].start, sentences) for i in range(1, len(words)) if normalise(words[i].text) and normalise(words[i].text) == normalise(words[i - 1].text)}
         for i, s in enumerate(sentences):
             if s["kind"] == "statement" and not clip["monotone"]:
@@ -163,6 +166,7 @@ def score_constructed(analyzer: Analyzer, folder: Path, progress=None) -> dict:
                 trailing_base.add(s["trailing_off"], True)
             reps.add(s["repetition"] is not None, i in found_rep)
             reps_base.add(s["repetition"] is not None, i in base_rep)
+            reps_words.add(s["repetition"] is not None, i in words_rep)
         rows.append({"clip": clip["id"], "voice": clip["voice"], "range": clip["range"], "spread_st": spread,
                      "baseline_spread_st": round(base_spread, 2), "monotone": monotone, "truth_monotone": clip["monotone"],
                      "uptalk": len(prosody.uptalk) if prosody else 0, "truth_uptalk": sum(s["uptalk"] for s in sentences),
@@ -185,8 +189,14 @@ def score_constructed(analyzer: Analyzer, folder: Path, progress=None) -> dict:
         "trailing_off_baseline": trailing_base.as_dict(),
         "repetitions": reps.as_dict(),
         "repetitions_baseline": reps_base.as_dict(),
+        "repetitions_written_words_only": reps_words.as_dict(),
         "rows": rows,
     }
+
+
+def _written_only(words):
+    """The words without the repeats heard in the audio: what the finder saw before those were kept."""
+    return [replace(w, heard_before="") if w.heard_before else w for w in words]
 
 
 def _round(value):
@@ -201,7 +211,7 @@ def _mean(values):
 def score_real(analyzer: Analyzer, folder: Path, progress=None) -> dict:
     clips = {p.stem: p for p in sorted(folder.glob("*/*.flac")) + sorted(folder.glob("*/*.wav"))}
     monotone_hits = total = 0
-    reps, reps_base = Counts(), Counts()
+    reps, reps_base, reps_words = Counts(), Counts(), Counts()
     rows = []
     for name, path in clips.items():
         words, features, prosody = _analyse(analyzer, path)
@@ -215,6 +225,7 @@ def score_real(analyzer: Analyzer, folder: Path, progress=None) -> dict:
             base = any(normalise(a.text) and normalise(a.text) == normalise(b.text) for a, b in zip(words, words[1:]))
             reps.add(name in REAL_WITH_REPETITION, found)
             reps_base.add(name in REAL_WITH_REPETITION, base)
+            reps_words.add(name in REAL_WITH_REPETITION, bool(find_repetitions(_written_only(words))))
         rows.append({"clip": name, "spread_st": prosody.pitch_range_semitones if prosody else None,
                      "median_hz": prosody.pitch_median_hz if prosody else None, "uptalk": len(prosody.uptalk) if prosody else None,
                      "statements": prosody.statements if prosody else None,
@@ -225,6 +236,7 @@ def score_real(analyzer: Analyzer, folder: Path, progress=None) -> dict:
         "monotone_accuracy_baseline": 1.0 if total else None,  # "never monotone" is right on all of them
         "repetition_clips": reps.as_dict(),
         "repetition_clips_baseline": reps_base.as_dict(),
+        "repetition_clips_written_words_only": reps_words.as_dict(),
         "rows": rows,
     }
 
@@ -232,13 +244,16 @@ def score_real(analyzer: Analyzer, folder: Path, progress=None) -> dict:
 def _print(name: str, result: dict) -> None:
     print(f"== {name} ({result['clips']} clips)")
     for key, value in result.items():
-        if key in ("rows", "clips") or key.endswith("_baseline"):
+        if key in ("rows", "clips") or key.endswith(("_baseline", "_written_words_only")):
             continue
         base = result.get(f"{key}_baseline")
+        before = result.get(f"{key}_written_words_only")
         if isinstance(value, dict):
             line = f"P {value['precision']:.2f} R {value['recall']:.2f} (tp {value['tp']} fp {value['fp']} fn {value['fn']})"
             if base:
                 line += f"   baseline P {base['precision']:.2f} R {base['recall']:.2f}"
+            if before:
+                line += f"   written words only P {before['precision']:.2f} R {before['recall']:.2f}"
         else:
             line = f"{value}" + (f"   baseline {base}" if base is not None else "")
         print(f"  {key:32s} {line}")
