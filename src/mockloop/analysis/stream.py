@@ -44,6 +44,10 @@ class StreamSettings:
     live: bool = False  # look ahead at pauses while the worker is idle (see the module docstring)
     lookahead_pause_s: float = 0.5  # the open chunk must end in at least this much quiet
     lookahead_min_new_s: float = 2.0  # ...and have grown this much since the last look-ahead
+    # A file's chunks are transcribed this many at a time: the chunks need nothing from each
+    # other, and the frames, the encoder and the pitch pass of one chunk then overlap the beam
+    # searches of the other. Live input keeps one worker: its look-ahead assumes one.
+    file_workers: int = 2
 
 
 @dataclass
@@ -94,8 +98,10 @@ class StreamingTranscriber:
         self._ahead_idle = threading.Event()  # set while no look-ahead is in flight
         self._ahead_idle.set()
         self._ahead_asked_len = 0  # open-chunk length at the last look-ahead request
-        self._worker = threading.Thread(target=self._work, name="mockloop-stream", daemon=True)
-        self._worker.start()
+        count = 1 if self.settings.live else max(1, self.settings.file_workers)
+        self._workers = [threading.Thread(target=self._work, name=f"mockloop-stream-{k}", daemon=True) for k in range(count)]
+        for worker in self._workers:
+            worker.start()
         self._finished = False
 
     # --- producer side -----------------------------------------------------------------------
@@ -133,8 +139,9 @@ class StreamingTranscriber:
                         self._submit(samples, transcribe=False)
                 else:  # speech after the last look-ahead: transcribe the open chunk whole, as a file is
                     self._submit(samples)
-            self._jobs.put(None)
-        self._worker.join()
+            self._stop_workers()
+        for worker in self._workers:
+            worker.join()
         if self._error is not None:
             raise self._error
         chunks = sorted(self._results, key=lambda chunk: chunk.offset)
@@ -162,6 +169,10 @@ class StreamingTranscriber:
         """Stop the worker without waiting for results (used when a recording is abandoned)."""
         if not self._finished:
             self._finished = True
+            self._stop_workers()
+
+    def _stop_workers(self) -> None:
+        for _ in self._workers:
             self._jobs.put(None)
 
     def _take_pending(self) -> np.ndarray:
