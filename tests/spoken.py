@@ -29,3 +29,41 @@ def speech(text: str, voice: str, folder: Path, gain: float) -> np.ndarray:
 def room(seconds: float, rng) -> np.ndarray:
     """Room tone at -58 dBFS: a microphone's quiet, not digital silence."""
     return rng.normal(0, 10 ** (-58 / 20), int(RATE * seconds)).astype(np.float32)
+
+
+# --- a whole conversation --------------------------------------------------------------------------
+# A scripted candidate on PROMPT_ID's fact sheet. It asks how the data arrives (the critical
+# "regions" fact) and waits; after the reply it poses a rhetorical question and answers it at
+# once (no reply is due), asks the peak rate (the critical "volume" fact) and waits; after that
+# reply it proposes a design and ends with a closing, with no Enter. It never asks who the users
+# are (the critical "users" fact). tiny.en hears these sentences in these voices, also quieter
+# and resampled (espeak-ng's "users" and "reviewers" it often does not).
+
+ASKS_REGIONS = "Before I design anything, can I ask how the data arrives from the robots?"
+RHETORICAL = "What happens when a robot loses its link for an hour?"
+ANSWERS_ITSELF = "It keeps its readings and uploads them at the depot."
+ASKS_VOLUME = "Do you know how many readings per second the fleet sends at peak?"
+DESIGNS = "Great. So I would store every reading in a database, and a stream processor sends flags to the reviewers."
+CLOSES = "That's my design."
+# What the candidate says between two replies of the interviewer: (sentence, voice, quiet after it).
+CONVERSATION = (
+    ((ASKS_REGIONS, "en-us", 0.0),),
+    (("Thanks.", "en-us", 0.4), (f"{RHETORICAL} {ANSWERS_ITSELF}", "en-gb", 0.5), (ASKS_VOLUME, "en-us", 0.0)),
+    ((DESIGNS, "en-us", 0.3), (CLOSES, "en-us", 0.0)),
+)
+CANDIDATE_TEXT = " ".join(sentence for turn in CONVERSATION for sentence, _, _ in turn)
+
+
+def conversation_turns(folder: Path, rng, lead_s: float = 0.5, tail_s: float = 3.0) -> list[np.ndarray]:
+    """CONVERSATION as one clip per candidate turn, with room tone before the first sentence and
+    ``tail_s`` after each turn (the wait for a reply, or the quiet after the closing)."""
+    clips = []
+    for number, turn in enumerate(CONVERSATION):
+        parts = [room(lead_s, rng)] if number == 0 else [room(0.3, rng)]
+        for sentence, voice, after_s in turn:
+            parts.append(speech(sentence, voice, folder, 0.5))
+            if after_s:
+                parts.append(room(after_s, rng))
+        parts.append(room(tail_s, rng))
+        clips.append(np.concatenate(parts))
+    return clips

@@ -107,6 +107,36 @@ def test_a_new_question_after_an_answered_one_gets_its_own_reply():
     assert end is not None and end.reason == "question" and end.question.fact == "regions"
 
 
+def test_a_rhetorical_question_decoded_last_while_the_candidate_already_answers_it_gets_no_reply():
+    """The words lag the audio by a decode: the question is the last sentence heard, the time since
+    it ends is long, but the microphone heard the candidate go on (quiet only since 0.2 s)."""
+    prompt = get_prompt(PROMPT)
+    words = spoken(("I want to start from the users.", 0.5), ("What happens when a robot loses its link", 0.0))
+    late = words[-1].end + 2.5
+    assert turn_end(words, late, prompt, quiet_s=0.2) is None
+    assert not find_questions(words, late, prompt, quiet_s=0.2)[-1].addressed
+    assert turn_end(words, late, prompt, quiet_s=2.5) is not None  # a real wait: handed over
+
+
+def test_a_closing_decoded_last_while_the_candidate_goes_on_does_not_end_the_answer():
+    words = spoken(("Readings go into a stream partitioned by robot.", 0.5), ("That's my design at a high level.", 0.0))
+    assert turn_end(words, words[-1].end + 3.0, quiet_s=0.3) is None
+    assert turn_end(words, words[-1].end + 3.0, quiet_s=1.5).reason == "closing"
+
+
+def test_the_grade_of_the_asking_is_plain_json_when_word_times_are_numpy_floats():
+    """Real transcripts carry numpy times; the grade must still be written to answer-N.json."""
+    import json
+
+    import numpy as np
+
+    prompt = get_prompt(PROMPT)
+    words = [Word(w.text, np.float64(w.start), np.float64(w.end)) for w in spoken(("How many robots are in the fleet", 2.4), ("I would put a queue in front of the detector.", 1.0))]
+    grade = grade_clarifying([q for q in find_questions(words, prompt=prompt) if q.addressed], prompt, first_design_s=words[-9].start)
+    data = json.loads(json.dumps(grade.to_dict()))
+    assert data["scoped_before_design"] is True and data["asked"][0]["fact"] == "volume"
+
+
 def test_a_closing_phrase_then_quiet_ends_the_answer():
     words = spoken(("Readings go into a stream partitioned by robot.", 0.5), ("That's my design at a high level.", 0.0))
     assert turn_end(words, words[-1].end + 0.4) is None

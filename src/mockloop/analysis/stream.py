@@ -98,6 +98,7 @@ class StreamingTranscriber:
         self._ahead_idle = threading.Event()  # set while no look-ahead is in flight
         self._ahead_idle.set()
         self._ahead_asked_len = 0  # open-chunk length at the last look-ahead request
+        self._feeding = threading.Lock()  # feed() and look_ahead_now() both touch the open chunk
         count = 1 if self.settings.live else max(1, self.settings.file_workers)
         self._workers = [threading.Thread(target=self._work, name=f"mockloop-stream-{k}", daemon=True) for k in range(count)]
         for worker in self._workers:
@@ -113,12 +114,33 @@ class StreamingTranscriber:
         if block.size == 0:
             return
         block = np.asarray(block, dtype=np.float32).reshape(-1)
-        self._pending.append(block)
-        self._pending_len += len(block)
-        if self._pending_len >= int(self.settings.target_chunk_s * SAMPLE_RATE):
-            self._cut()
-        elif self.settings.live:
-            self._maybe_look_ahead()
+        with self._feeding:
+            self._pending.append(block)
+            self._pending_len += len(block)
+            if self._pending_len >= int(self.settings.target_chunk_s * SAMPLE_RATE):
+                self._cut()
+            elif self.settings.live:
+                self._maybe_look_ahead()
+
+    def look_ahead_now(self) -> None:
+        """Look ahead at the open chunk now if it ends in a pause and has grown since the last
+        look-ahead, however little (live only; the worker must be idle). For a source that stops
+        feeding at a pause until the words have caught up (a file playing the candidate)."""
+        if not self.settings.live or self._finished:
+            return
+        with self._feeding:
+            if self._pending_len > self._ahead_asked_len:
+                self._maybe_look_ahead(min_new_s=0.0)
+
+    def heard_until_s(self) -> float:
+        """How far into the recording the words of ``words_so_far`` reach: the end of the last
+        transcribed chunk, or of the open chunk's latest look-ahead."""
+        with self._lock:
+            ends = [chunk.offset + chunk.length for chunk in self._results]
+            ahead = self._ahead if self._ahead is not None and self._ahead.offset == self._offset else None
+        if ahead is not None:
+            ends.append(ahead.offset + ahead.length)
+        return max(ends, default=0) / SAMPLE_RATE
 
     def finish(self) -> StreamResult:
         """Transcribe what is left and wait for the worker; raises what the worker raised."""
@@ -193,12 +215,13 @@ class StreamingTranscriber:
         self._jobs.put(("chunk", self._offset, samples, transcribe))
         self._offset += len(samples)
 
-    def _maybe_look_ahead(self) -> None:
+    def _maybe_look_ahead(self, min_new_s: float | None = None) -> None:
         """While the worker is idle and the speaker has just paused, transcribe up to the pause."""
         settings = self.settings
         if not self._ahead_idle.is_set() or not self._jobs.empty():
             return
-        if self._pending_len - self._ahead_asked_len < settings.lookahead_min_new_s * SAMPLE_RATE:
+        min_new_s = settings.lookahead_min_new_s if min_new_s is None else min_new_s
+        if self._pending_len - self._ahead_asked_len < min_new_s * SAMPLE_RATE:
             return
         samples = np.concatenate(self._pending)
         self._pending = [samples]

@@ -19,12 +19,14 @@ from typing import Callable, Optional, Protocol
 import numpy as np
 
 from mockloop.audio_io.devices import AudioDevice, find_input_device, load_sounddevice
+from mockloop.audio_io.levels import rms_dbfs
 from mockloop.errors import AudioDeviceError, InputError
 
 BlockCallback = Callable[[np.ndarray], None]
 EndCallback = Callable[[Optional[BaseException]], None]
 
 PREFERRED_SAMPLERATE = 16000  # what Whisper wants; other rates are resampled when transcribed
+QUIET_DBFS = -45.0  # below this a block is quiet (the level the silence stop uses)
 
 
 class BlockSource(Protocol):
@@ -171,6 +173,14 @@ class FileSource:
     faster; 0 as fast as the recorder takes them. Multi-channel files are mixed down to mono,
     like the microphone. Formats libsndfile reads (wav, flac, ogg, mp3) are streamed; anything
     else (m4a, webm) is decoded with PyAV, which faster-whisper already brings.
+
+    A file cannot wait for the interviewer the way a person does, so the interview can ``hold``
+    it: at a pause, until the interviewer has heard every word said so far (nothing is
+    delivered, so the recording is the file as it is), and while the interviewer answers a
+    question (``fill``: the file's own quiet, its latest block, is delivered again in real time,
+    as a microphone records a candidate listening; digital silence would stand out from the
+    room tone and hide the file's next pause from the transcriber's level statistics).
+    ``release`` goes on where the file stopped.
     """
 
     def __init__(self, path: str | Path, block_s: float = 0.1, speed: float = 1.0):
@@ -186,7 +196,24 @@ class FileSource:
         self._decoded: np.ndarray | None = None
         self.samplerate = self._probe_samplerate()
         self._stop = threading.Event()
+        self._go = threading.Event()  # cleared while held
+        self._go.set()
+        self._fill = False
         self._thread: threading.Thread | None = None
+
+    @property
+    def held(self) -> bool:
+        return not self._go.is_set()
+
+    def hold(self, fill: bool = False) -> None:
+        """Stop delivering the file's audio after the current block; with ``fill``, deliver quiet
+        in real time meanwhile."""
+        self._fill = fill
+        self._go.clear()
+
+    def release(self) -> None:
+        self._fill = False
+        self._go.set()
 
     def _probe_samplerate(self) -> int:
         import soundfile
@@ -208,6 +235,7 @@ class FileSource:
 
     def start(self, on_block: BlockCallback, on_end: EndCallback) -> None:
         self._stop.clear()
+        self.release()
         self._thread = threading.Thread(
             target=self._run, args=(on_block, on_end), name="mockloop-file-source", daemon=True
         )
@@ -228,22 +256,50 @@ class FileSource:
     def _run(self, on_block: BlockCallback, on_end: EndCallback) -> None:
         started = time.monotonic()
         sent = 0
+        quiet = None  # the latest block delivered, when it was quiet: what a hold fills with
         try:
             for block in self._blocks():
+                if not self._go.is_set():
+                    if self._wait_while_held(len(block), on_block, quiet):
+                        return
+                    if self.speed > 0:  # go on from here, not catching up the time held
+                        started = time.monotonic() - sent / (self.samplerate * self.speed)
                 if self.speed > 0:
                     due = started + sent / (self.samplerate * self.speed)
                     if self._stop.wait(max(0.0, due - time.monotonic())):
                         return
                 elif self._stop.is_set():
                     return
-                on_block(np.ascontiguousarray(block, dtype=np.float32))
+                block = np.ascontiguousarray(block, dtype=np.float32)
+                on_block(block)
                 sent += len(block)
+                quiet = block if rms_dbfs(block) < QUIET_DBFS else quiet
         except Exception as exc:  # a corrupt file part-way through
             on_end(InputError(f"Answer audio {self.path} could not be read to the end: {exc}"))
             return
         on_end(None)
 
+    def _wait_while_held(self, frames: int, on_block: BlockCallback, quiet: np.ndarray | None) -> bool:
+        """Wait until released (delivering ``quiet`` again and again in real time while ``fill``);
+        True when stopped meanwhile."""
+        filler = quiet.copy() if quiet is not None and len(quiet) == frames else np.zeros((frames, 1), dtype=np.float32)
+        block_s = frames / self.samplerate
+        next_at = time.monotonic()
+        while not self._go.is_set():
+            if self._stop.is_set():
+                return True
+            if self._fill:
+                if self._stop.wait(max(0.0, next_at - time.monotonic())):
+                    return True
+                if self._fill and not self._go.is_set():
+                    on_block(filler.copy())
+                next_at += block_s
+            else:
+                self._go.wait(0.02)
+        return self._stop.is_set()
+
     def stop(self) -> None:
         self._stop.set()
+        self._go.set()
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout=2.0)

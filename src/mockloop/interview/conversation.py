@@ -198,11 +198,15 @@ def addresses_listener(text: str) -> bool:
     return any(f" {cue} " in joined for cue in ADDRESSEE)
 
 
-def find_questions(words: Sequence, now_s: Optional[float] = None, prompt=None) -> list[DetectedQuestion]:
+def find_questions(words: Sequence, now_s: Optional[float] = None, prompt=None, quiet_s: Optional[float] = None) -> list[DetectedQuestion]:
     """Every question-worded sentence, with whether it was put to the interviewer.
 
     ``now_s``: how far the audio has been heard (live); the last sentence's wait runs to it. Without
     it (a whole file) the last sentence's wait is unknown and it is not counted as addressed.
+    ``quiet_s``: how long the microphone has been quiet up to ``now_s`` (live). The words lag the
+    audio by the time a decode takes, so a rhetorical question can be the last words decoded
+    while the candidate is already answering it: the wait after the last sentence is never longer
+    than the quiet the audio heard.
     """
     out = []
     cut = sentences(words)
@@ -212,7 +216,7 @@ def find_questions(words: Sequence, now_s: Optional[float] = None, prompt=None) 
         if index + 1 < len(cut):
             wait = cut[index + 1].start - sentence.end
         elif now_s is not None:
-            wait = now_s - sentence.end
+            wait = now_s - sentence.end if quiet_s is None else min(now_s - sentence.end, quiet_s)
         else:
             wait = None
         needed = ADDRESSED_WAIT_S if addresses_listener(sentence.text) else WAIT_S
@@ -234,21 +238,24 @@ def question_mark_baseline(words: Sequence) -> list[Sentence]:
 # --- the end of a turn --------------------------------------------------------------------------
 
 
-def turn_end(words: Sequence, now_s: float, prompt=None, answered: Iterable[float] = ()) -> Optional[TurnEnd]:
+def turn_end(
+    words: Sequence, now_s: float, prompt=None, answered: Iterable[float] = (), quiet_s: Optional[float] = None
+) -> Optional[TurnEnd]:
     """Whether the candidate has handed the turn over by ``now_s``; None while it is theirs.
 
     A question put to the interviewer that has not been answered yet hands over for a reply;
     ``answered`` holds the end times of the questions already answered, and a question ending
     within SAME_QUESTION_S after one of them is that one. A closing phrase followed by quiet ends
-    the answer.
+    the answer. ``quiet_s``: the quiet the microphone heard up to ``now_s`` (see find_questions);
+    the words alone cannot tell a wait from speech not decoded yet.
     """
     if not words:
         return None
     latest_answered = max(answered, default=None)
     cut = sentences(words)
     last = cut[-1]
-    quiet = now_s - last.end
-    for question in find_questions(words, now_s, prompt):
+    quiet = now_s - last.end if quiet_s is None else min(now_s - last.end, quiet_s)
+    for question in find_questions(words, now_s, prompt, quiet_s):
         already = latest_answered is not None and question.end <= latest_answered + SAME_QUESTION_S
         if question.addressed and not already and question.end == last.end:
             return TurnEnd("question", last.end, question)
@@ -278,7 +285,7 @@ def grade_clarifying(questions: Sequence[DetectedQuestion], prompt, first_design
     first_q = min((a.start for a in asked), default=None)
     scoped = None
     if first_design_s is not None:
-        scoped = first_q is not None and first_q < first_design_s
+        scoped = first_q is not None and bool(first_q < first_design_s)
     return ClarifyingGrade(
         tuple(asked), missed, first_q, first_design_s, scoped,
         {f.id: f.answer for f in facts if f.id in missed},
@@ -291,7 +298,9 @@ def grade_clarifying(questions: Sequence[DetectedQuestion], prompt, first_design
 def first_design_s(content) -> Optional[float]:
     """When the first design statement was said, from the rule judge's sequencing block."""
     point = ((getattr(content, "extras", None) or {}).get("sequencing") or {}).get("first_design_statement")
-    return point.get("start") if isinstance(point, dict) else None
+    start = point.get("start") if isinstance(point, dict) else None
+    # A plain float: word times can be numpy's, and a numpy comparison is no JSON boolean.
+    return float(start) if start is not None else None
 
 
 def candidate_turns(words: Sequence, questions: Sequence[DetectedQuestion], interviewer: Sequence[Turn]) -> list[Turn]:

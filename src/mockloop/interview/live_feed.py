@@ -76,6 +76,17 @@ class LiveStream:
         streamer = self._streamer
         return streamer.words_so_far() if streamer is not None and hasattr(streamer, "words_so_far") else []
 
+    def heard_until_s(self) -> float | None:
+        """How far into the recording ``words_so_far`` reaches; None without a stream (yet)."""
+        streamer = self._streamer
+        return streamer.heard_until_s() if streamer is not None and hasattr(streamer, "heard_until_s") else None
+
+    def catch_up(self) -> None:
+        """Ask for the words up to the latest pause now (the source has stopped feeding at it)."""
+        streamer = self._streamer
+        if streamer is not None and hasattr(streamer, "look_ahead_now"):
+            streamer.look_ahead_now()
+
     def streamer(self) -> StreamingTranscriber | None:
         """The fed streamer, once the recording has ended (call finish on it); None if none was made."""
         self._thread.join()

@@ -648,22 +648,41 @@ class _Listener:
     """Hears the candidate while an answer records: answers a question put to the interviewer
     (from the fact sheet, else the style's neutral reply) while the recording goes on, and ends
     the answer on a closing such as "that's my design". Replies are kept as interviewer turns and
-    their playback spans as echo to drop from the candidate's words."""
+    their playback spans as echo to drop from the candidate's words.
+
+    A file playing the candidate (``--answer-audio``) is held at each pause of HOLD_AT_QUIET_S
+    until the words said so far have been transcribed (a busy machine decodes seconds behind, and
+    the file would otherwise go on past a question before it is heard), and while a reply is
+    spoken, as a person waits for it. At ``--answer-speed 0`` (at once) there is no conversation.
+    """
+
+    HOLD_AT_QUIET_S = 1.0  # the shortest wait that hands a question over (conversation.ADDRESSED_WAIT_S)
+    HOLD_LIMIT_S = 20.0  # a stalled transcriber never holds a file for longer than this
+    HEARD_MARGIN_S = 0.3  # the words may end a little before the recorder's level falls
 
     def __init__(self, interview: "Interview", index: int, recorder: Recorder):
         self.interview, self.index, self.recorder = interview, index, recorder
         self.answered: list[float] = []  # end times of the questions already answered
         self.speaking: threading.Thread | None = None
+        source = recorder.source
+        self.file = source if hasattr(source, "hold") else None
+        self.off = self.file is not None and not getattr(source, "speed", 1.0)
+        self._held_since: float | None = None
+        self._pause_waited: float | None = None  # the pause start a hold has already timed out on
 
     def hear(self) -> None:
         from mockloop.interview.conversation import turn_end
 
         live = self.interview._live_streams.get(self.index)
-        if live is None or (self.speaking is not None and self.speaking.is_alive()):
+        if live is None or self.off:
             return
-        now = self.recorder.elapsed_s
+        if self.speaking is not None and self.speaking.is_alive():
+            return
+        now, quiet = self.recorder.elapsed_s, self.recorder.silent_for_s
+        if self.file is not None and self._words_behind(live, now, quiet):
+            return
         words = self._without_our_voice(live.words_so_far())
-        end = turn_end(words, now, self.interview.prompt, self.answered)
+        end = turn_end(words, now, self.interview.prompt, self.answered, quiet)
         if end is None:
             return
         if end.reason == "closing":
@@ -671,6 +690,30 @@ class _Listener:
             return
         self.answered.append(end.question.end)
         self._reply(end.question)
+
+    def _words_behind(self, live, now: float, quiet: float) -> bool:
+        """For a file: hold it at a pause while the words have not reached the pause yet (True),
+        else let it go on (it is also let go after a reply)."""
+        import time
+
+        pause_start = now - quiet
+        heard = live.heard_until_s()
+        behind = (
+            quiet >= self.HOLD_AT_QUIET_S and self.recorder.heard_speech and heard is not None
+            and heard < pause_start - self.HEARD_MARGIN_S and self._pause_waited != pause_start
+        )
+        if behind:
+            if self._held_since is None:
+                self._held_since = time.monotonic()
+                self.file.hold()
+            if time.monotonic() - self._held_since < self.HOLD_LIMIT_S:
+                live.catch_up()
+                return True
+            self._pause_waited = pause_start  # the transcriber is stuck: go on without its words
+        self._held_since = None
+        if self.file.held:
+            self.file.release()
+        return False
 
     def finish(self) -> None:
         """Wait for a reply still being spoken, so its turn is kept."""
@@ -698,6 +741,9 @@ class _Listener:
         interview.view.interviewer_said(self.index, kind, reply.text)
         turns = interview.turns.setdefault(self.index, [])
         path = interview.session.path(f"reply-{self.index}-{len(turns) + 1}.wav")
+
+        if self.file is not None and interview.settings.speak and not interview._speech_off:
+            self.file.hold(fill=True)  # the candidate on file waits for the reply, as a person would
 
         def say():
             start = self.recorder.elapsed_s
