@@ -106,3 +106,43 @@ def test_the_replay_from_a_later_time_leaves_out_the_turns_before_it(make_sessio
     result = CliRunner().invoke(app, ["replay", session.id, "--no-audio", "--speed", "60", "--from", "1:10"], env={"COLUMNS": "200", "NO_COLOR": "1"})
     assert result.exit_code == 0, result.output
     assert "» Interviewer follows up (1:14)" in result.output and "Five minutes left" not in result.output
+
+
+def exported_markdown(session) -> str:
+    result = CliRunner().invoke(app, ["export", session.id, "--format", "md"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_the_markdown_export_puts_each_interviewer_turn_in_the_transcript_where_it_happened(make_session, conversation):
+    md = exported_markdown(make_session(analysis=conversation))
+    transcript = md[md.index("Transcript:") :]
+    said = [line for line in transcript.splitlines() if line.startswith("> *Interviewer")]
+    assert said == [
+        "> *Interviewer answers your question (0:35):* A platform team of six engineers runs ingestion; the reviewers belong to an operations group.",
+        "> *Interviewer time cue (1:00):* Five minutes left.",
+        "> *Interviewer follows up (1:14):* Let me stop you there: which part do you build first?",
+    ]
+    assert transcript.index("owns.**") < transcript.index("*Interviewer answers") < transcript.index("The main trade")
+    assert transcript.index("add the rest later.") < transcript.index("*Interviewer follows up") < transcript.index("Storage is the biggest")
+
+
+def test_the_markdown_export_marks_the_candidates_question_to_the_interviewer(make_session, conversation):
+    md = exported_markdown(make_session(analysis=conversation))
+    assert "**which the operations team owns.**" in md[md.index("Transcript:") :]
+
+
+def test_the_markdown_export_grades_the_asking(make_session, conversation):
+    md = exported_markdown(make_session(analysis=conversation))
+    section = md[md.index("Clarifying questions:") : md.index("Transcript:")]
+    facts = {f.id: f.answer for f in get_prompt("sd-sensor-anomaly-review").facts}
+    assert '- Asked at 0:33: "which the operations team owns?" (reached teams)' in section
+    for fact in ("users", "volume", "regions"):
+        assert f"- [ ] You never asked about {fact}: {facts[fact]}" in section
+    assert "- [ ] Your first design statement came before any clarifying question." in section
+
+
+def test_the_markdown_export_of_an_answer_from_before_conversations_is_as_it_was(make_session, sample_analysis):
+    md = exported_markdown(make_session(analysis=sample_analysis))
+    assert "Clarifying questions:" not in md and "*Interviewer" not in md and "**" not in md[md.index("Transcript:") :]
+    assert f"> {sample_analysis['transcript']['text']}" in md

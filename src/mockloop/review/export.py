@@ -56,10 +56,71 @@ def to_markdown(view: SessionView) -> str:
             evidence = "; ".join(f"\"{e.get('quote', '')}\" ({clock(e.get('start'))})" for e in item.get("evidence") or [])
             lines.append(f"- [{mark}] {item.get('id')}" + (f": {evidence}" if evidence else ""))
         lines.append("")
+        if a.role == "main":
+            lines += _asking(a.analysis, r.prompt.get("id"))
         for tip in (a.analysis.get("scorecard") or {}).get("tips") or []:
             lines.append(f"- Tip: {tip}")
-        lines += ["", "Transcript:", "", f"> {(a.analysis.get('transcript') or {}).get('text', '')}", ""]
+        lines += ["", "Transcript:", "", *_transcript(a.analysis), ""]
     return "\n".join(lines)
+
+
+def _asking(analysis: dict, prompt_id) -> list[str]:
+    """The grading of the asking, as the report shows it: each clarifying question with its time
+    and the fact it reached, the critical facts never asked for, scoping before design."""
+    from mockloop.interview.conversation import asking_notes
+    from mockloop.review.html_report import bank_prompt
+
+    clarifying = (analysis.get("content") or {}).get("clarifying")
+    if not isinstance(clarifying, dict):
+        return []
+    notes = asking_notes(clarifying, bank_prompt(prompt_id))
+    lines = ["Clarifying questions:", ""]
+    if not any(n.kind == "asked" for n in notes):
+        lines.append("- You asked the interviewer no clarifying question.")
+    for note in notes:
+        if note.kind == "asked":
+            lines.append(f"- Asked at {clock(note.start)}: {note.text}" if note.start is not None else f"- Asked: {note.text}")
+        else:
+            lines.append(f"- {'[x]' if note.good else '[ ]'} {note.text}")
+    return lines + [""]
+
+
+def _transcript(analysis: dict) -> list[str]:
+    """The candidate's words as quoted paragraphs, each of the interviewer's turns on a line of its
+    own where it happened (speaker, what it was and its time), and each question the candidate put
+    to the interviewer in bold, as the report shows them."""
+    from mockloop.review.highlights import Pause, Said, timeline
+    from mockloop.written_forms import join_texts
+
+    events = [e for e in timeline(analysis) if not isinstance(e, Pause)]
+    if not any(isinstance(e, Said) for e in events) and not any("asked" in getattr(e, "tags", ()) for e in events):
+        return [f"> {(analysis.get('transcript') or {}).get('text', '')}"]
+    lines: list[str] = []
+    words: list[str] = []
+    asking: list[str] = []
+
+    def close_question():
+        if asking:
+            words.append(f"**{join_texts(asking)}**")
+            asking.clear()
+
+    def paragraph():
+        close_question()
+        if words:
+            lines.extend([f"> {join_texts(words)}", ">"])
+            words.clear()
+
+    for event in events:
+        if isinstance(event, Said):
+            paragraph()
+            lines.extend([f"> *{event.label} ({clock(event.start)}):* {event.text}", ">"])
+        elif "asked" in event.tags:
+            asking.append(event.text)
+        else:
+            close_question()
+            words.append(event.text)
+    paragraph()
+    return lines[:-1]
 
 
 def _shareable(record: dict) -> dict:

@@ -227,7 +227,7 @@ def _asking(analysis: dict, prompt_id) -> str:
     clarifying = (analysis.get("content") or {}).get("clarifying")
     if not isinstance(clarifying, dict):
         return ""
-    notes = asking_notes(clarifying, _bank_prompt(prompt_id))
+    notes = asking_notes(clarifying, bank_prompt(prompt_id))
     items = []
     for note in notes:
         if note.kind == "asked" and note.start is not None:
@@ -246,7 +246,7 @@ def _asking(analysis: dict, prompt_id) -> str:
     return f'<h3>Your clarifying questions</h3><ul class="asking">{"".join(items)}</ul>'
 
 
-def _bank_prompt(prompt_id):
+def bank_prompt(prompt_id):
     """The prompt bank's prompt for a saved id (its fact sheet says what each missed fact was), or None."""
     from mockloop.errors import MockloopError
 
