@@ -371,6 +371,9 @@ def rescore(
     overall = result.session.record.overall
     table.add_row("overall", _fmt(overall.get("delivery_score")), _fmt(overall.get("content_score")), "", style="bold")
     stdout.print(table)
+    for item in result.answers:
+        if item.note:
+            stderr.print(f"mockloop: warning: answer {item.index}: {item.note}", markup=False, highlight=False, soft_wrap=True)
     for item in result.failed:
         stderr.print(f"mockloop: error: answer {item.index}: {item.error}", markup=False, highlight=False, soft_wrap=True)
     if result.failed:

@@ -8,22 +8,30 @@ interrupted or failed rescore leaves the session exactly as it was.
 
 Lines the interviewer played during an answer (``playback`` in session.json) are left out of the
 candidate's words, as in the interview, and the answer keeps its conversation: the interviewer's
-turns and the grading of the asking are written again from the new transcript.
+turns and the grading of the asking are written again from the new transcript. A session saved
+before ``playback`` existed has the same spans in its answer's ``turns`` (the interviewer's lines
+said during the answer, with their times): those are used instead, once checked field by field.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any, Optional, Sequence
 
 from mockloop.analysis.echo import echo_spans
 from mockloop.errors import InputError, MockloopError
-from mockloop.interview.conversation import add_conversation
+from mockloop.interview.conversation import TURN_KINDS, add_conversation
 from mockloop.session_files import DamagedSessionError, member_file
 from mockloop.sessions import SCORECARD, Session, SessionStore
 
 KINDS = ("system_design", "behavioral", "scenario", "technical", "exec_explain")
+
+
+# The interviewer's turns said while an answer records (not the question before it, at 0 s).
+SPOKEN_DURING_ANSWER = ("clarification", "neutral", "follow_up", "time_cue")
+END_SLACK_S = 1.0  # a line may end a little after the recording stopped (the player drains)
 
 
 @dataclass(frozen=True)
@@ -32,6 +40,7 @@ class AnswerRescore:
     before: tuple[Optional[int], Optional[int]]  # delivery, content
     after: tuple[Optional[int], Optional[int]] = (None, None)
     error: Optional[str] = None
+    note: Optional[str] = None  # something the user should know, e.g. echo that could not be dropped
 
 
 @dataclass
@@ -78,13 +87,15 @@ def rescore_session(
         except DamagedSessionError as exc:
             result.answers.append(AnswerRescore(answer.index, before, error=str(exc)))
             continue
-        # The interviewer's lines played during the answer (kept in session.json) are not the
-        # candidate's words: the analysis drops them, as the interview did.
-        echo = {"echo": echo_spans(answer.playback)} if answer.playback else {}
+        # The interviewer's lines played during the answer (kept in session.json, or in an older
+        # session only in the answer's turns) are not the candidate's words: the analysis drops
+        # them, as the interview did.
+        spans, note = _echo(session, answer)
+        echo = {"echo": spans} if spans else {}
         try:
             analysis = analyzer.analyze_file(audio, kind=prompt.kind, prompt=prompt, **echo)
         except InputError as exc:  # this answer's audio is unusable: say so, go on with the others
-            result.answers.append(AnswerRescore(answer.index, before, error=str(exc)))
+            result.answers.append(AnswerRescore(answer.index, before, error=str(exc), note=note))
             continue
         # A ModelError (or any other MockloopError) stops here with nothing half-written.
         from mockloop.analysis.contract import analysis_to_dict
@@ -102,7 +113,7 @@ def rescore_session(
         analyses[answer.index] = analysis
         _stamp(record)
         session.save()
-        result.answers.append(AnswerRescore(answer.index, before, (answer.delivery_score, answer.content_score)))
+        result.answers.append(AnswerRescore(answer.index, before, (answer.delivery_score, answer.content_score), note=note))
     if analyses:
         _update_overall(session, analyses, grades, prompt)
     _update_index(store, session_id)
@@ -146,6 +157,65 @@ def _stamp(record) -> None:
     from datetime import datetime
 
     record.rescored_at = datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def _echo(session: Session, answer) -> tuple[list, Optional[str]]:
+    """The spans of the interviewer's voice in the answer's recording, and a one-line note when an
+    older answer's turns could not be used for them."""
+    if answer.playback:
+        return echo_spans(answer.playback), None
+    if not answer.analysis or session.record.settings.get("speak") is False:
+        return [], None  # never scored, or nothing was played aloud
+    from mockloop.analysis.contract import SCHEMA
+    from mockloop.session_files import check_analysis_data, read_json_member
+
+    try:
+        saved = check_analysis_data(read_json_member(session.folder, answer.analysis), answer.analysis, SCHEMA)
+    except FileNotFoundError:
+        return [], None
+    except (OSError, MockloopError) as exc:
+        return [], f"{exc}; the interviewer's voice is not left out of this answer."
+    try:
+        return echo_from_turns(saved.get("turns") or [], answer.duration_s), None
+    except ValueError as exc:
+        return [], f"{answer.analysis}: {exc}; the interviewer's voice is not left out of this answer."
+
+
+def echo_from_turns(turns: Sequence, duration_s: Optional[float] = None) -> list:
+    """EchoSpans from an answer's saved ``turns``: the interviewer's lines said during the answer
+    (kinds SPOKEN_DURING_ANSWER, with a start and a later end inside the recording). The turns
+    come from a session file, which is untrusted.
+
+    Raises:
+        ValueError: one line naming the first turn and field that is not what mockloop writes.
+    """
+    from mockloop.analysis.echo import EchoSpan
+
+    spans = []
+    for n, turn in enumerate(turns):
+        where = f"turns[{n}]"
+        if not isinstance(turn, dict):
+            raise ValueError(f"{where} is not an object")
+        if turn.get("speaker") != "interviewer":
+            continue
+        kind = turn.get("kind")
+        if kind not in TURN_KINDS:
+            raise ValueError(f"{where}.kind is {str(kind)[:40]!r}, expected one of {', '.join(TURN_KINDS)}")
+        if kind not in SPOKEN_DURING_ANSWER:
+            continue
+        start, end, text = turn.get("start"), turn.get("end"), turn.get("text")
+        for name, value in (("start", start), ("end", end)):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+                raise ValueError(f"{where}.{name} is {str(value)[:40]!r}, expected seconds into the answer")
+        if not isinstance(text, str):
+            raise ValueError(f"{where}.text is not a string")
+        if end < start:
+            raise ValueError(f"{where} ends at {end:g} s, before it starts at {start:g} s")
+        if duration_s is not None and end > duration_s + END_SLACK_S:
+            raise ValueError(f"{where} ends at {end:g} s, after the answer's recording ends at {duration_s:g} s")
+        if end > start:  # a follow-up's question asked before the recording is 0 s long
+            spans.append(EchoSpan(float(start), float(end), text))
+    return spans
 
 
 def _interviewer_turns(session: Session, answer) -> list:
