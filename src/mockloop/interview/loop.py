@@ -657,7 +657,7 @@ class _Listener:
     """
 
     HOLD_AT_QUIET_S = 1.0  # the shortest wait that hands a question over (conversation.ADDRESSED_WAIT_S)
-    HOLD_LIMIT_S = 20.0  # a stalled transcriber never holds a file for longer than this
+    HOLD_LIMIT_S = 60.0  # a stalled transcriber never holds a file longer (a busy machine decodes at half real time)
     HEARD_MARGIN_S = 0.3  # the words may end a little before the recorder's level falls
 
     def __init__(self, interview: "Interview", index: int, recorder: Recorder):
