@@ -26,6 +26,7 @@ from mockloop.audio_io.levels import SilenceStop
 from mockloop.audio_io.recorder import Recorder, RecordingResult, StopReason
 from mockloop.display import number as display_number, pace as display_pace
 from mockloop.errors import InputError, MockloopError
+from mockloop.interview.conversation import ADDRESSED_WAIT_S
 from mockloop.interview.styles import STYLES as INTERVIEWER_STYLES, Cue, Style, cues_for, live_probe_due
 from mockloop.sessions import SCORECARD, AnswerRecord, Session, SessionStorageError, SessionStore
 from mockloop.timefmt import clock
@@ -656,7 +657,7 @@ class _Listener:
     spoken, as a person waits for it. At ``--answer-speed 0`` (at once) there is no conversation.
     """
 
-    HOLD_AT_QUIET_S = 1.0  # the shortest wait that hands a question over (conversation.ADDRESSED_WAIT_S)
+    HOLD_AT_QUIET_S = ADDRESSED_WAIT_S  # the shortest wait that hands a question over
     HOLD_LIMIT_S = 60.0  # a stalled transcriber never holds a file longer (a busy machine decodes at half real time)
     HEARD_MARGIN_S = 0.3  # the words may end a little before the recorder's level falls
 
