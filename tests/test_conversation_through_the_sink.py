@@ -141,7 +141,11 @@ def test_no_word_only_the_interviewer_said_is_in_the_candidates_transcript(conve
     candidate = " ".join(t["text"] for t in conversation.answer["turns"] if t["speaker"] == "candidate")
     assert not words_of(conversation.answer["transcript"]["text"]) & ours
     assert not words_of(candidate) & ours
-    assert {"data", "robot", "readings", "database", "design"} <= words_of(conversation.answer["transcript"]["text"])
+    # ...while the candidate's own words around the replies stay. tiny.en may mishear one of them
+    # through the sink (a run under load heard "database" as "made-a-mates"); losing them to the
+    # echo filter would lose several.
+    kept = {"data", "robot", "readings", "database", "design"} & words_of(conversation.answer["transcript"]["text"])
+    assert len(kept) >= 4, kept
 
 
 def test_the_closing_ends_the_answer_without_enter(conversation):
