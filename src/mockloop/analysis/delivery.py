@@ -2,10 +2,14 @@
 
 Rates are per minute of the answer, which runs from the first word to the last: silence before the
 answer is response latency, not slow speech. Articulation rate leaves the silent pauses out too,
-so it tells fast-but-halting apart from slow-and-steady.
+so it tells fast-but-halting apart from slow-and-steady. While the interviewer answers a question
+the candidate listens: that stretch, with the silences on either side of it, is neither a pause
+nor answer time.
 """
 
 from __future__ import annotations
+
+from typing import Sequence
 
 from mockloop.analysis.acoustics import FrameFeatures
 from mockloop.analysis.frames import HOP_S
@@ -26,8 +30,38 @@ def _per_minute(count: int, seconds: float | None) -> float | None:
     return round(count * 60.0 / seconds, 1)
 
 
-def measure_delivery(transcript: Transcript, features: FrameFeatures | None, settings: Settings, kind: str | None = None) -> DeliveryMetrics:
-    """Compute every delivery metric; timing metrics are None for text input."""
+# An interviewer's line starts and ends this close to the silence around it and still borders it:
+# playback times are taken from the player, which runs a little ahead of the recorded audio.
+_HANDOVER_REACH_S = 0.5
+
+
+def handovers(pauses: list[Pause], listening: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The stretches where the turn was the interviewer's: each line played during the answer,
+    widened by the silences that border or overlap it (waiting for the reply, and taking it in)."""
+    stretches = []
+    for start, end in sorted(listening):
+        for pause in pauses:
+            if pause.start <= end + _HANDOVER_REACH_S and pause.end >= start - _HANDOVER_REACH_S:
+                start, end = min(start, pause.start), max(end, pause.end)
+        if stretches and start <= stretches[-1][1]:
+            stretches[-1] = (stretches[-1][0], max(stretches[-1][1], end))
+        else:
+            stretches.append((start, end))
+    return stretches
+
+
+def _inside(span: tuple[float, float], a: float, b: float) -> float:
+    return max(0.0, min(span[1], b) - max(span[0], a))
+
+
+def measure_delivery(
+    transcript: Transcript, features: FrameFeatures | None, settings: Settings, kind: str | None = None,
+    listening: Sequence[tuple[float, float]] = (),
+) -> DeliveryMetrics:
+    """Compute every delivery metric; timing metrics are None for text input.
+
+    ``listening``: (start, end) of each line the interviewer played during the answer.
+    """
     words = transcript.words
     tokens = tokenize(words)
     fillers = find_fillers(words, tokens)
@@ -42,12 +76,16 @@ def measure_delivery(transcript: Transcript, features: FrameFeatures | None, set
         pauses = find_pauses(features, words, settings.pauses)
         span = speech_span(features, sound_mask(features, settings.pauses), words)
         if span is not None:
-            answer_s = (span[1] - span[0]) * HOP_S
-            latency = round(span[0] * HOP_S, 2)
+            answer_from, answer_to = span[0] * HOP_S, span[1] * HOP_S
         else:
             timed = [w for w in words if w.start is not None]
-            answer_s = timed[-1].end - timed[0].start
-            latency = round(timed[0].start, 2)
+            answer_from, answer_to = timed[0].start, timed[-1].end
+        answer_s = answer_to - answer_from
+        latency = round(answer_from, 2)
+        if listening:
+            turns = handovers(pauses, listening)
+            pauses = [p for p in pauses if not any(_inside(t, p.start, p.end) > 0 for t in turns)]
+            answer_s -= sum(_inside(t, answer_from, answer_to) for t in turns)
         speaking_s = max(0.0, answer_s - sum(p.duration for p in pauses))
     return DeliveryMetrics(
         duration_s=transcript.duration_s,

@@ -188,7 +188,7 @@ class Analyzer:
             report = DecodeReport(source=path.name)
             transcript, features = self.transcribe_file(path, report)
             transcript = without_echo(transcript, echo)
-            analysis = self.analyze_transcript(transcript, features, source=path.name, kind=kind, prompt=prompt, judge=judge, llm_options=llm_options)
+            analysis = self.analyze_transcript(transcript, features, source=path.name, kind=kind, prompt=prompt, judge=judge, llm_options=llm_options, echo=echo)
             analysis.decode_warnings = report.warnings()
             return analysis
         return self.analyze_transcript(transcript, features, source=path.name, kind=kind, prompt=prompt, judge=judge, llm_options=llm_options)
@@ -202,10 +202,13 @@ class Analyzer:
         kind = kind or (prompt.kind if prompt is not None else DEFAULT_KIND)
         transcript, features = self.finish_stream(streamer)
         transcript = without_echo(transcript, echo)
-        return self.analyze_transcript(transcript, features, source=source, kind=kind, prompt=prompt, judge=judge, llm_options=llm_options)
+        return self.analyze_transcript(transcript, features, source=source, kind=kind, prompt=prompt, judge=judge, llm_options=llm_options, echo=echo)
 
-    def analyze_transcript(self, transcript, features, source, kind, prompt=None, judge="rules", llm_options=None) -> Analysis:
-        delivery = measure_delivery(transcript, features, self.settings, kind)
+    def analyze_transcript(self, transcript, features, source, kind, prompt=None, judge="rules", llm_options=None, echo=()) -> Analysis:
+        """``echo``: the interviewer's lines played during the answer; the candidate was listening
+        then, so those stretches are neither pauses nor answer time in the delivery."""
+        listening = [(span.start, span.end) for span in echo]
+        delivery = measure_delivery(transcript, features, self.settings, kind, listening=listening)
         content = judge_content(transcript, kind, prompt=prompt, judge=judge, llm_options=llm_options)
         confidence = uncertainty.assess(transcript, self.settings.uncertainty)
         content = uncertainty.mark_evidence(content, confidence)
