@@ -2,6 +2,8 @@
 shows them (analysis/heard_repeats.py). The audio is the constructed prosody set's; the words are
 what tiny.en's two decodes wrote for it (python -m mockloop.analysis.prosody_eval)."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 import soundfile as sf
@@ -10,7 +12,7 @@ from mockloop.analysis import guard
 from mockloop.analysis.heard_repeats import mark_heard_repeats
 from mockloop.models import Word
 
-from conftest import FIXTURES
+FIXTURES = Path(__file__).resolve().parents[1] / "audio_fixtures"
 
 
 def _chunk(name: str):
