@@ -7,9 +7,11 @@ load overlaps with the interviewer speaking the prompt.
 
 from __future__ import annotations
 
+import atexit
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -109,6 +111,43 @@ def cached_model_names() -> list[str]:
     return cached
 
 
+class _InFlight:
+    """CTranslate2 work running now, so that the process waits for it before it exits.
+
+    Stream workers are daemon threads: when a command exits on an error mid-answer, one may still
+    be decoding. A CTranslate2 thread still running while the process tears down makes C++ abort
+    it (exit -6, "terminate called without an active exception") instead of exiting with the
+    command's own code. So exit waits for the decodes under way, and no new one starts.
+    """
+
+    def __init__(self):
+        self._changed = threading.Condition()
+        self._running = 0
+        self._closing = False
+
+    @contextmanager
+    def running(self):
+        with self._changed:
+            if self._closing:
+                raise ModelError("mockloop is exiting: no new transcription is started")
+            self._running += 1
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._running -= 1
+                self._changed.notify_all()
+
+    def finish(self, timeout_s: float = 60.0) -> None:
+        with self._changed:
+            self._closing = True
+            self._changed.wait_for(lambda: self._running == 0, timeout_s)
+
+
+_IN_FLIGHT = _InFlight()
+atexit.register(_IN_FLIGHT.finish)
+
+
 class Transcriber:
     """A loaded Whisper model that turns 16 kHz samples into a Transcript with word times."""
 
@@ -125,7 +164,8 @@ class Transcriber:
         """Load the model (once); safe to call from a background thread."""
         with self._lock:
             if self._model is None:
-                self._model = self._load_model()
+                with _IN_FLIGHT.running():
+                    self._model = self._load_model()
             return self._model
 
     def _load_model(self):
@@ -161,26 +201,27 @@ class Transcriber:
         output are merged into the gaps between them (fillers.merge_filled_pauses), and repeats
         the speaker said but the words hold once are marked on them (heard_repeats).
         """
-        samples = np.ascontiguousarray(samples, dtype=np.float32)
-        decoder = _Decoder(self.load(), self.settings)
-        window = decoder.prepare(samples)
-        prompted = None
-        if self.settings.guard and self.settings.filler_prompt:
-            if self._beside is not None:
-                prompted = self._beside.submit(decoder.prompted_words, window, sound_end_s)
-            else:
-                prompted = _Done(decoder.prompted_words(window, sound_end_s))
-        words = decoder.words(window, sound_end_s)
-        if self.settings.guard:
-            energy_db = guard.frame_energy_db(samples)
-            words = _repair(decoder, samples, words, energy_db, self.settings)
-            if prompted is not None:
-                end_s = sound_end_s if sound_end_s is not None else len(samples) / SAMPLE_RATE
-                prompted_words = prompted.result()
-                words = merge_filled_pauses(words, prompted_words, end_s)
-                if self.settings.heard_repeats:
-                    sound = guard.sound_mask(energy_db)
-                    words = mark_heard_repeats(words, prompted_words, window.features, energy_db, sound, self.settings.repeats)
+        with _IN_FLIGHT.running():
+            samples = np.ascontiguousarray(samples, dtype=np.float32)
+            decoder = _Decoder(self.load(), self.settings)
+            window = decoder.prepare(samples)
+            prompted = None
+            if self.settings.guard and self.settings.filler_prompt:
+                if self._beside is not None:
+                    prompted = self._beside.submit(_while_running, decoder.prompted_words, window, sound_end_s)
+                else:
+                    prompted = _Done(decoder.prompted_words(window, sound_end_s))
+            words = decoder.words(window, sound_end_s)
+            if self.settings.guard:
+                energy_db = guard.frame_energy_db(samples)
+                words = _repair(decoder, samples, words, energy_db, self.settings)
+                if prompted is not None:
+                    end_s = sound_end_s if sound_end_s is not None else len(samples) / SAMPLE_RATE
+                    prompted_words = prompted.result()
+                    words = merge_filled_pauses(words, prompted_words, end_s)
+                    if self.settings.heard_repeats:
+                        sound = guard.sound_mask(energy_db)
+                        words = mark_heard_repeats(words, prompted_words, window.features, energy_db, sound, self.settings.repeats)
         return [_shifted(w, offset_s) for w in words]
 
 
@@ -203,6 +244,12 @@ def decode_threads(settings: TranscribeSettings) -> tuple[int, int]:
     return workers, max(1, budget // workers)
 
 
+def _while_running(decode, *args):
+    """``decode(*args)`` counted as work in flight (it may outlive the call that started it)."""
+    with _IN_FLIGHT.running():
+        return decode(*args)
+
+
 class _Done:
     """A result already in hand, read like the Future of a decode run beside."""
 
@@ -223,12 +270,14 @@ _MIN_MAX_TOKENS = 24
 _REPAIR_MIN_GAIN = 2.0  # guard penalty (about words) a shorter-window decode must save to be kept
 _REPAIR_MIN_WORD_SHARE = 0.9  # ...and the share of the first decode's words it must keep, unless that one invented text
 _INVENTED_KINDS = frozenset({guard.LOOP, guard.COMPRESSION, guard.TOO_FAST, guard.AFTER_LAST_SOUND})
-# Only a loop or text that compresses too well sends a stretch back to the decoder. On noisy real
-# speech the rate and after-last-sound checks fire on words that are right, and the shorter
-# window then wrote worse words: on the three MFA monologues WER 0.052 / 0.140 with every kind
-# triggering, 0.034 / 0.088 with these two (cold_corpus / cold_corpus3), at 60% of the CPU time.
-# Words after the last sound are still removed by guard.trim_unsupported.
-_REDECODE_KINDS = frozenset({guard.LOOP, guard.COMPRESSION})
+# A loop, text that compresses too well, or speech no word covers sends a stretch back to the
+# decoder. On noisy real speech the rate and after-last-sound checks fire on words that are
+# right, and the shorter window then wrote worse words: on the three MFA monologues WER 0.052 /
+# 0.140 with every kind triggering, 0.034 / 0.088 without those two (cold_corpus / cold_corpus3),
+# at 60% of the CPU time. Words after the last sound are still removed by guard.trim_unsupported.
+# Uncovered speech is what a decode that gives up early leaves: with no sampled fallback, tiny.en
+# wrote 4 of the 25 words of a drill answer recorded through a microphone and stopped.
+_REDECODE_KINDS = frozenset({guard.LOOP, guard.COMPRESSION, guard.UNCOVERED_SPEECH})
 
 
 @dataclass
