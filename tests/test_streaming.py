@@ -62,6 +62,24 @@ def test_a_long_answer_is_cut_into_chunks_no_longer_than_a_whisper_window(stream
     assert all(length <= 30.0 * SAMPLE_RATE for _offset, length in offsets)
 
 
+def test_a_whole_recording_fed_at_once_is_cut_as_if_it_came_in_blocks(samples):
+    """transcribe_samples feeds a recording in one block: it must still be cut into windows."""
+    from mockloop.analysis.stream import StreamingTranscriber
+
+    def chunk_lengths(blocks) -> list[int]:
+        stream = StreamingTranscriber(lambda chunk, offset_s, sound_end_s: [])  # the cuts, without Whisper
+        lengths, submit = [], stream._submit
+        stream._submit = lambda chunk, *rest: (lengths.append(len(chunk)), submit(chunk, *rest))
+        for block in blocks:
+            stream.feed(block)
+        stream.finish()
+        return lengths
+
+    in_blocks = chunk_lengths(samples[start : start + 1600] for start in range(0, len(samples), 1600))
+    assert len(in_blocks) >= 3
+    assert chunk_lengths([samples]) == in_blocks
+
+
 def test_chunks_are_cut_inside_pauses_not_inside_words(streamed, sample_truth):
     _t, _f, offsets = streamed
     units = sample_truth["units"]  # phrases spoken without a break; silence lies between them

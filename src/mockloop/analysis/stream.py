@@ -117,8 +117,10 @@ class StreamingTranscriber:
         with self._feeding:
             self._pending.append(block)
             self._pending_len += len(block)
-            if self._pending_len >= int(self.settings.target_chunk_s * SAMPLE_RATE):
-                self._cut()
+            target = int(self.settings.target_chunk_s * SAMPLE_RATE)
+            if self._pending_len >= target:
+                while self._pending_len >= target:  # a long block (a whole file at once) holds several chunks
+                    self._cut()
             elif self.settings.live:
                 self._maybe_look_ahead()
 
