@@ -321,3 +321,18 @@ def test_pauses_survive_digital_zeros_before_and_after_the_answer():
     with_zeros = find_pauses(acoustics.measure(zeros), shifted)
     assert len(alone) >= 3
     assert [(round(p.start + lead_s, 2), round(p.end + lead_s, 2)) for p in alone] == [(round(p.start, 2), round(p.end, 2)) for p in with_zeros]
+
+
+@pytest.mark.slow
+def test_breaths_after_the_last_word_do_not_become_an_outro(analyzer, SHARED_AUDIO):  # noqa: N803
+    """Three words and breaths, then a second of the room's own tone (as the eval ends a live
+    answer): the first decode loops ("mmm mmm ..."), and the second, which may not repeat itself,
+    wrote "Thank you for watching, see you in the next video, bye ..." crammed into the breaths.
+    Words crammed faster than anyone speaks are not kept from that second decode."""
+    from mockloop.analysis.eval import room_tone as rooms_own_tone
+
+    clip = load_audio(SHARED_AUDIO / "mfa_filler_clips" / "mfa_breaths.flac")
+    alone, _ = analyzer.transcribe_samples(clip)
+    ended, _ = analyzer.transcribe_samples(np.concatenate([clip, rooms_own_tone(clip, 1.0)]))
+    assert guard.find_loops(ended.words) == []
+    assert len(ended.words) <= 2 * len(alone.words), [w.text for w in ended.words]

@@ -378,6 +378,24 @@ class _Decoder:
         return [w for segment in self._segments(window, options, sound_end_s) for w in words_from_pieces(segment.words or [])]
 
 
+def _without_crammed(words: list[Word], start_s: float, energy_db: np.ndarray, sound: np.ndarray) -> list[Word]:
+    """``words`` (times in the recording) less those crammed faster than anyone speaks.
+
+    Used on the second decode of a window whose first decode looped: that decode cannot write the
+    loop again, and over a breath or room tone it may write some other text it cannot place
+    ("Thank you for watching, see you in the next video, bye" in 0.6 s after "A liner."). The
+    audio holds none of those words: neither decode is kept there.
+    """
+    local = [_shifted(w, -start_s) for w in words]
+    crammed = [p for p in guard.find_problems(local, energy_db, sound) if p.kind == guard.TOO_FAST]
+    if not crammed:
+        return words
+    return [
+        w for w, here in zip(words, local)
+        if here.start is None or not any(p.start_s <= here.start <= p.end_s for p in crammed)
+    ]
+
+
 def _repair(decoder: _Decoder, samples: np.ndarray, words: list[Word], energy_db: np.ndarray, settings: TranscribeSettings) -> list[Word]:
     """Decode again, in shorter windows, each stretch whose words the audio does not support.
 
@@ -414,6 +432,8 @@ def _repair(decoder: _Decoder, samples: np.ndarray, words: list[Word], energy_db
             )
             keeps_words = len(again) >= _REPAIR_MIN_WORD_SHARE * len(inside)
             better = after <= before - _REPAIR_MIN_GAIN and (invented or keeps_words)
+            if better and invented:
+                again = _without_crammed(again, start_s, energy_db[a:b], piece_sound)
             repaired.extend(again if better else inside)
         words = repaired
     return guard.trim_unsupported(words, energy_db, sound)
