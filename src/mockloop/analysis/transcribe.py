@@ -164,8 +164,10 @@ class Transcriber:
         """Load the model (once); safe to call from a background thread."""
         with self._lock:
             if self._model is None:
-                with _IN_FLIGHT.running():
-                    self._model = self._load_model()
+                # Not counted in _IN_FLIGHT: waiting at exit for a load begun in the background
+                # (a command that fails on its input at once) and then tearing the fresh model
+                # down aborted the process (exit -6 on a bad --answer-audio file).
+                self._model = self._load_model()
             return self._model
 
     def _load_model(self):
