@@ -216,13 +216,13 @@ class Transcriber:
             words = decoder.words(window, sound_end_s)
             if self.settings.guard:
                 energy_db = guard.frame_energy_db(samples)
-                words = _repair(decoder, samples, words, energy_db, self.settings)
+                sound = guard.sound_mask(energy_db)
+                words = _repair(decoder, samples, words, energy_db, sound, self.settings)
                 if prompted is not None:
                     end_s = sound_end_s if sound_end_s is not None else len(samples) / SAMPLE_RATE
                     prompted_words = prompted.result()
                     words = merge_filled_pauses(words, prompted_words, end_s)
                     if self.settings.heard_repeats:
-                        sound = guard.sound_mask(energy_db)
                         words = mark_heard_repeats(words, prompted_words, window.features, energy_db, sound, self.settings.repeats)
         return [_shifted(w, offset_s) for w in words]
 
@@ -398,7 +398,9 @@ def _without_crammed(words: list[Word], start_s: float, energy_db: np.ndarray, s
     ]
 
 
-def _repair(decoder: _Decoder, samples: np.ndarray, words: list[Word], energy_db: np.ndarray, settings: TranscribeSettings) -> list[Word]:
+def _repair(
+    decoder: _Decoder, samples: np.ndarray, words: list[Word], energy_db: np.ndarray, sound: np.ndarray, settings: TranscribeSettings,
+) -> list[Word]:
     """Decode again, in shorter windows, each stretch whose words the audio does not support.
 
     The chunk is cut at its longest pauses into windows of at most ``guard_window_s``. A window
@@ -406,7 +408,6 @@ def _repair(decoder: _Decoder, samples: np.ndarray, words: list[Word], energy_db
     penalty on the window's own audio is kept (the first decode on a tie). Then what is still
     unsupported (copies of a loop, words after the last sound) is removed.
     """
-    sound = guard.sound_mask(energy_db)
     problems = [p for p in guard.find_problems(words, energy_db, sound) if p.kind in _REDECODE_KINDS]
     if guard.penalty(problems) > 0:
         repaired: list[Word] = []
