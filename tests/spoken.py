@@ -67,3 +67,17 @@ def conversation_turns(folder: Path, rng, lead_s: float = 0.5, tail_s: float = 3
         parts.append(room(tail_s, rng))
         clips.append(np.concatenate(parts))
     return clips
+
+
+def interview_at_the_microphone(view, prompt, analyzer, folder: Path, time_limit_s: float, silence_stop_s: float):
+    """Run one silent-style interview whose candidate is ``view`` (it plays into the sink) and
+    wait until the reply it is speaking has been played: (session, store)."""
+    from mockloop.interview.loop import Interview, InterviewSettings
+    from mockloop.sessions import SessionStore
+
+    store = SessionStore(Path(folder) / "sessions")
+    settings = InterviewSettings(style="silent", max_probes=0, speak=True, time_limit_s=time_limit_s, silence_stop_s=silence_stop_s)
+    view.interview = Interview(prompt, settings, store, view=view, analyzer=analyzer)
+    session = view.interview.run()
+    view.speaking.join(timeout=60)
+    return session, store

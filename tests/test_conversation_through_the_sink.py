@@ -23,7 +23,7 @@ from mockloop.content.facts import normalise
 from mockloop.content.prompts import get_prompt
 
 from pulse import pulse_server  # noqa: F401  (a fixture)
-from spoken import CANDIDATE_TEXT, PROMPT_ID, RATE, conversation_turns
+from spoken import CANDIDATE_TEXT, PROMPT_ID, RATE, conversation_turns, interview_at_the_microphone
 
 REPLY_TIMEOUT_S = 45.0  # how long the candidate waits for a reply (the loop's silence stop too)
 PROMPT = get_prompt(PROMPT_ID)
@@ -46,8 +46,7 @@ class Conversation:
 
 @pytest.fixture(scope="module")
 def conversation(pulse_server, analyzer, tmp_path_factory):  # noqa: F811
-    from mockloop.interview.loop import Interview, InterviewSettings, InterviewView
-    from mockloop.sessions import SessionStore
+    from mockloop.interview.loop import InterviewView
 
     folder = tmp_path_factory.mktemp("conversation-sink")
     clips = []
@@ -80,11 +79,7 @@ def conversation(pulse_server, analyzer, tmp_path_factory):  # noqa: F811
             return sum(t.speaker == "interviewer" for t in self.interview.turns.get(1, []))
 
     view = CandidateAtTheMicrophone()
-    store = SessionStore(folder / "sessions")
-    settings = InterviewSettings(style="silent", max_probes=0, speak=True, time_limit_s=150, silence_stop_s=REPLY_TIMEOUT_S)
-    view.interview = Interview(prompt, settings, store, view=view, analyzer=analyzer)
-    session = view.interview.run()
-    view.speaking.join(timeout=60)
+    session, store = interview_at_the_microphone(view, prompt, analyzer, folder, time_limit_s=150, silence_stop_s=REPLY_TIMEOUT_S)
     audio, _ = sf.read(session.answer_audio(1), dtype="float32")
     return Conversation(
         session.folder, json.loads((session.folder / "session.json").read_text()),

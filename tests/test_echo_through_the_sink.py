@@ -25,7 +25,7 @@ from mockloop.content.facts import normalise
 from mockloop.content.prompts import get_prompt
 
 from pulse import pulse_server  # noqa: F401  (a fixture)
-from spoken import ASKED, PROMPT_ID, RATE, room, speech
+from spoken import ASKED, PROMPT_ID, RATE, interview_at_the_microphone, room, speech
 
 GOES_ON = "Thanks. So each robot keeps its readings and uploads them when the link comes back. That's my design."
 REPLY_TIMEOUT_S = 45.0  # how long the candidate waits for the reply (the loop's silence stop too)
@@ -38,9 +38,8 @@ def words_of(text: str) -> set[str]:
 @pytest.fixture(scope="module")
 def interview(pulse_server, analyzer, tmp_path_factory):  # noqa: F811
     """(reply, session folder, control transcript text, rescored answer JSON)."""
-    from mockloop.interview.loop import Interview, InterviewSettings, InterviewView
+    from mockloop.interview.loop import InterviewView
     from mockloop.review.rescore import rescore_session
-    from mockloop.sessions import SessionStore
 
     folder = tmp_path_factory.mktemp("echo-sink")
     rng = np.random.default_rng(7)
@@ -69,11 +68,7 @@ def interview(pulse_server, analyzer, tmp_path_factory):  # noqa: F811
             pulse_server.play(goes_on)
 
     view = CandidateAtTheMicrophone()
-    store = SessionStore(folder / "sessions")
-    settings = InterviewSettings(style="silent", max_probes=0, speak=True, time_limit_s=120, silence_stop_s=REPLY_TIMEOUT_S)
-    view.interview = Interview(prompt, settings, store, view=view, analyzer=analyzer)
-    session = view.interview.run()
-    view.speaking.join(timeout=60)
+    session, store = interview_at_the_microphone(view, prompt, analyzer, folder, time_limit_s=120, silence_stop_s=REPLY_TIMEOUT_S)
 
     control = analyzer.analyze_file(session.answer_audio(1), kind="system_design")
     live = json.loads((session.folder / "answer-1.json").read_text())
