@@ -96,6 +96,11 @@ def candidate_questions(conversation: Conversation) -> list[dict]:
     return [t for t in conversation.answer["turns"] if t["speaker"] == "candidate" and t["kind"] == "question"]
 
 
+def heard(conversation: Conversation) -> str:
+    """The conversation as transcribed, for a failure message."""
+    return " | ".join(f"{t['speaker']}/{t['kind']}@{t['start']:.1f}: {t['text']}" for t in conversation.answer["turns"])
+
+
 def test_each_question_put_to_the_interviewer_gets_the_fact_sheets_answer_and_the_rhetorical_one_none(conversation):
     assert [(t["kind"], t["fact"], t["text"]) for t in interviewer_turns(conversation)] == [
         ("clarification", "regions", FACTS["regions"]), ("clarification", "volume", FACTS["volume"]),
@@ -117,13 +122,13 @@ def test_each_reply_was_played_into_the_room_after_its_question_and_before_the_c
 
 def test_the_answer_lists_both_questions_with_their_facts_and_times(conversation):
     questions = candidate_questions(conversation)
-    assert [q["fact"] for q in questions] == ["regions", "volume"]
+    assert [q["fact"] for q in questions] == ["regions", "volume"], heard(conversation)
     asked = conversation.answer["content"]["clarifying"]["asked"]
     assert [a["fact"] for a in asked] == ["regions", "volume"]
     first_turn, second_turn = conversation.said_at[0][1], conversation.said_at[1][1]
     assert first_turn <= asked[0]["start"] < first_turn + 2.0  # said after half a second of room tone
     assert second_turn + 5.0 < asked[1]["start"] < second_turn + 15.0  # after "Thanks" and the rhetorical question
-    assert {"data", "robots"} <= words_of(asked[0]["quote"]) and {"readings", "second"} <= words_of(asked[1]["quote"])
+    assert {"data", "arrives"} <= words_of(asked[0]["quote"]) and {"readings", "second"} <= words_of(asked[1]["quote"]), heard(conversation)
 
 
 def test_the_rhetorical_question_stays_in_the_candidates_own_turn(conversation):
@@ -150,7 +155,7 @@ def test_the_closing_ends_the_answer_without_enter(conversation):
 
 def test_the_asking_is_graded_on_what_was_asked(conversation):
     clarifying = conversation.answer["content"]["clarifying"]
-    assert clarifying["missed_critical"] == ["users"]
+    assert clarifying["missed_critical"] == ["users"], heard(conversation)
     assert clarifying["scoped_before_design"] is True
     assert clarifying["first_question_s"] < clarifying["first_design_s"]
     assert "- Clarifying: You never asked about users: " + FACTS["users"] in conversation.scorecard

@@ -19,6 +19,8 @@ from pathlib import Path
 import pytest
 import soundfile as sf
 
+from mockloop.analysis.wer import normalise_for_wer
+
 from pulse import pulse_server  # noqa: E402,F401  (pulse_server is a fixture)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,10 +68,10 @@ def only_session(sessions_dir: Path) -> Path:
 
 
 def word_overlap(heard: str, said: str) -> float:
-    """Share of the words said that appear in what was transcribed."""
-    words = lambda text: re.findall(r"[a-z']+", text.lower())  # noqa: E731
-    heard_words = set(words(heard))
-    said_words = words(said)
+    """Share of the words said that appear in what was transcribed, compared as the WER compares
+    them (Whisper writes "two thousand" as "2,000")."""
+    heard_words = set(normalise_for_wer(heard))
+    said_words = normalise_for_wer(said)
     return sum(w in heard_words for w in said_words) / len(said_words)
 
 
