@@ -257,6 +257,33 @@ def test_an_answer_that_cannot_be_analysed_is_still_saved_with_the_reason(tmp_pa
     assert "Not analysed" in (session.folder / "scorecard.md").read_text()
 
 
+def test_audio_the_microphone_lost_is_recorded_on_the_answer_and_warned_about(tmp_path):
+    """PortAudio counts input blocks it dropped while the process was busy; the saved audio has a
+    gap at each, and the session says so (here the answer file's source reports two)."""
+    warned = []
+
+    class DroppingTwo(InterviewView):
+        def answer_started(self, index, recorder, limit_s, phases, stops):
+            recorder.source.overflows = 2  # what MicrophoneSource counts from PortAudio's status flags
+
+        def warning(self, message):
+            warned.append(message)
+
+    answer = write_answer(tmp_path / "answer.wav", 2.0)
+    _, session = run(tmp_path, InterviewSettings(speak=False, answer_audio=(answer,), answer_speed=0), view=DroppingTwo())
+    [main] = json.loads((session.folder / "session.json").read_text())["answers"]
+    assert main["dropped_blocks"] == 2
+    assert any("lost 2 block(s) of audio" in message for message in warned), warned
+    assert SessionStore(tmp_path / "sessions").open(session.folder.name).record.answers[0].dropped_blocks == 2  # read back through the checks
+
+
+def test_an_answer_that_lost_no_audio_says_nothing_about_it(tmp_path):
+    answer = write_answer(tmp_path / "answer.wav", 2.0)
+    _, session = run(tmp_path, InterviewSettings(speak=False, answer_audio=(answer,), answer_speed=0))
+    [main] = json.loads((session.folder / "session.json").read_text())["answers"]
+    assert "dropped_blocks" not in main or main["dropped_blocks"] is None
+
+
 # --- small rules ---------------------------------------------------------------------------------
 
 

@@ -198,7 +198,7 @@ ANSWER_SHAPE = obj(
         "question_audio": optional(file_name), "started_at": optional(timestamp), "duration_s": SECONDS,
         "samplerate": optional(integer(1, 1_000_000)), "stop_reason": optional(text), "source": optional(text),
         "analysis": optional(file_name), "delivery_score": SCORE, "content_score": SCORE, "error": optional(text),
-        "asks": optional(list_of(text)),
+        "dropped_blocks": optional(integer(0)), "asks": optional(list_of(text)),
         "playback": optional(list_of(obj(
             {"speaker": optional(one_of("interviewer")), "kind": optional(text), "start": number(0.0), "end": number(0.0),
              "text": text, "fact": optional(text)},

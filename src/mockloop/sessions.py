@@ -163,6 +163,9 @@ class AnswerRecord:
     delivery_score: Optional[int] = None
     content_score: Optional[int] = None
     error: Optional[str] = None
+    # Blocks of microphone input PortAudio dropped because mockloop fell behind: the saved audio
+    # has a gap at each, so its pauses and words there are not what was said. None: none dropped.
+    dropped_blocks: Optional[int] = None
     asks: Optional[list[str]] = None  # a follow-up's rubric items: its answer is judged on these only
     # The interviewer's lines played while this answer was recorded (turns: speaker, kind, start,
     # end in seconds into the recording, text, fact): a microphone hears them, so every analysis

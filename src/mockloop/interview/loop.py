@@ -368,6 +368,11 @@ class Interview:
             self._cue_threads.pop().join()
         self._note_result(record, result)
         self.view.answer_finished(index, result)
+        if result.overflows:
+            self.view.warning(
+                f"Answer {index}: the microphone input lost {result.overflows} block(s) of audio while the computer was "
+                "busy; the recording has a gap at each, so pauses and words there may be wrong."
+            )
         return result
 
     def _played(self, index: int, turn) -> None:
@@ -444,6 +449,7 @@ class Interview:
         record.duration_s = round(result.duration_s, 3)
         record.stop_reason = result.stop_reason.value
         record.error = str(result.error) if result.error else None
+        record.dropped_blocks = int(result.overflows) or None
         try:
             self.session.save()
         except SessionStorageError:
