@@ -26,6 +26,8 @@ from mockloop.content.prompts import get_prompt
 from pulse import pulse_server  # noqa: F401  (a fixture)
 from spoken import CANDIDATE_TEXT, PROMPT_ID, RATE, conversation_turns
 
+pytestmark = pytest.mark.audio_io  # real audio through the PulseAudio null sink, in real time
+
 FACTS = {fact.id: fact.answer for fact in get_prompt(PROMPT_ID).facts}
 WAITED_S = 2.5  # the quiet the person left after each question while recording
 
@@ -52,7 +54,8 @@ def run(pulse_server, tmp_path_factory):  # noqa: F811
     sf.write(recording, audio, RATE)
     done = subprocess.run(
         [sys.executable, "-m", "mockloop", "interview", "--prompt", PROMPT_ID, "--probes", "0",
-         "--answer-audio", str(recording), "--answer-speed", "1", "--sessions-dir", str(folder / "sessions")],
+         "--answer-audio", str(recording), "--answer-speed", "1", "--sessions-dir", str(folder / "sessions"),
+         "--rate", "260"],  # a brisk interviewer: the prompt and the summary are read at real time
         capture_output=True, text=True, timeout=400, env={**pulse_server.env(), "COLUMNS": "200"},
     )
     [session] = [p for p in (folder / "sessions").iterdir() if p.is_dir()]
