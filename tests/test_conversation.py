@@ -181,3 +181,52 @@ def test_the_asking_reads_as_sentences_with_times_facts_and_what_was_never_asked
     regions = next(f for f in prompt.facts if f.id == "regions")
     assert f"You never asked about regions: {regions.answer}" in lines
     assert lines[-1] == "You scoped before your first design statement."
+
+
+# --- the record agrees with what the interviewer did ------------------------------------------
+
+
+def reply_after(words, kind="clarification", fact="regions", text="Robots are in five cities on cellular links.", wait_s=0.9):
+    from mockloop.interview.conversation import Turn
+
+    start = words[-1].end + wait_s
+    return Turn("interviewer", kind, start, start + 4.0, text, fact)
+
+
+@pytest.mark.parametrize(
+    "saved, reply_fact",
+    [
+        # the later decode misheard the question: it reaches no fact
+        ("Before I design anything, can I ask how the data rhymes from the robots?", "regions"),
+        # ...or it reaches another fact than the one the interviewer gave
+        ("Can I ask how many robots send data from the depot?", "regions"),
+        # ...or it lost the question's wording altogether
+        ("Before I design anything I will think about how the data rides from the robots.", "regions"),
+        # a neutral reply: the question was put to the interviewer and reached nothing
+        ("Can I ask how the data arrives from the robots?", None),
+    ],
+    ids=["misheard", "another fact", "no longer a question", "neutral reply"],
+)
+def test_a_question_the_interviewer_replied_to_is_saved_with_the_fact_of_the_reply(saved, reply_fact):
+    from mockloop.interview.conversation import conversation_of
+
+    prompt = get_prompt(PROMPT)
+    words = spoken(("Okay.", 0.6), (saved, 0.0))
+    reply = reply_after(words, kind="clarification" if reply_fact else "neutral", fact=reply_fact)
+    after = spoken(("Thanks, so I would put a queue in front of the detector.", 1.0), start=reply.end + 0.5)
+    turns, grade = conversation_of(words + after, prompt, [reply])
+    [question] = [t for t in turns if t.kind == "question"]
+    assert (question.text, question.fact) == (saved, reply_fact)
+    assert question.end <= reply.start
+    assert [a.fact for a in grade.asked] == ([reply_fact] if reply_fact else [])
+    assert ("regions" in grade.missed_critical) is (reply_fact != "regions")
+
+
+def test_a_question_the_interviewer_did_not_reply_to_keeps_the_fact_its_words_reach():
+    from mockloop.interview.conversation import conversation_of
+
+    prompt = get_prompt(PROMPT)
+    words = spoken(("How many robots are in the fleet right now", 2.4), ("Thanks, so I would put a queue in front of the detector.", 1.0))
+    turns, grade = conversation_of(words, prompt, [])
+    assert [(t.kind, t.fact) for t in turns if t.kind == "question"] == [("question", "volume")]
+    assert [a.fact for a in grade.asked] == ["volume"]

@@ -218,44 +218,6 @@ def test_live_speech_after_the_last_look_ahead_gets_the_open_chunk_transcribed_w
     assert {"need", "queue", "front", "consumer", "behind"} <= set(norm_words(w.text for w in live.words))
 
 
-def test_words_kept_when_the_interviewer_acts_on_them_are_saved_as_they_were_heard(analyzer, synthetic):
-    """A reply to a question: the question's words in the record are the look-ahead the reply
-    answered, and what follows is transcribed in a chunk of its own that starts after them."""
-    first, truth = synthetic("syn_18")
-    second, _ = synthetic("syn_10")
-    pause = room_tone(1.0, truth["noise_dbfs"])
-    counting = CountingTranscribe(analyzer)
-    streamer = StreamingTranscriber(counting, StreamSettings(live=True))
-    feed_as_if_live(streamer, np.concatenate([first, pause]))
-    streamer.wait_idle()
-    heard = streamer.words_so_far()
-    assert streamer.keep_look_ahead(heard[-1].end)
-    kept_until = streamer.heard_until_s()
-    streamer.feed(second)
-    result = streamer.finish()
-    assert [(w.text, w.start, w.end) for w in result.words[: len(heard)]] == [(w.text, w.start, w.end) for w in heard]
-    assert all(w.start >= kept_until for w in result.words[len(heard) :])
-    assert {"need", "queue", "consumer"} <= set(norm_words(w.text for w in result.words[len(heard) :]))
-    assert counting.calls[-1][0] == pytest.approx(kept_until)  # the rest started where the kept words end
-    assert result.samples == len(first) + len(pause) + len(second)
-
-
-@pytest.mark.parametrize(
-    "live, until_beyond_s, kept",
-    [(True, 0.0, True), (True, 5.0, False), (False, 0.0, False)],
-    ids=["live, within what was heard", "live, beyond the look-ahead", "a file"],
-)
-def test_a_look_ahead_is_kept_only_live_and_only_if_it_reaches_the_words_acted_on(analyzer, synthetic, live, until_beyond_s, kept):
-    clip, truth = synthetic("syn_18")
-    streamer = StreamingTranscriber(analyzer.transcriber.transcribe, StreamSettings(live=live))
-    feed_as_if_live(streamer, np.concatenate([clip, room_tone(1.0, truth["noise_dbfs"])]))
-    streamer.wait_idle()
-    words = streamer.words_so_far()
-    last_end = words[-1].end if words else 0.0
-    assert streamer.keep_look_ahead(last_end + until_beyond_s) is kept
-    streamer.finish()
-
-
 def test_a_file_is_never_transcribed_ahead(analyzer, synthetic):
     clip, truth = synthetic("syn_18")
     counting = CountingTranscribe(analyzer)

@@ -134,27 +134,6 @@ class StreamingTranscriber:
             if self._pending_len > self._ahead_asked_len:
                 self._maybe_look_ahead(min_new_s=0.0)
 
-    def keep_look_ahead(self, until_s: float) -> bool:
-        """Commit the open chunk's latest look-ahead as a chunk of its own, if it reaches
-        ``until_s`` (live only). The interviewer calls this when it acts on those words (a reply
-        to a question): the record then holds the words it acted on, not a later decode of the
-        same speech inside a window that also holds its own voice. True if kept."""
-        if not self.settings.live or self._finished:
-            return False
-        with self._feeding:
-            with self._lock:
-                ahead = self._ahead if self._ahead is not None and self._ahead.offset == self._offset else None
-                if ahead is None or (ahead.offset + ahead.length) / SAMPLE_RATE < until_s or ahead.length > self._pending_len:
-                    return False
-                self._results.append(ahead)
-                self._ahead = None
-            samples = self._take_pending()[ahead.length :]
-            self._pending = [samples] if samples.size else []
-            self._pending_len = len(samples)
-            self._offset += ahead.length
-            self._ahead_asked_len = 0
-        return True
-
     def heard_until_s(self) -> float:
         """How far into the recording the words of ``words_so_far`` reach: the end of the last
         transcribed chunk, or of the open chunk's latest look-ahead."""

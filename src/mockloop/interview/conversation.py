@@ -15,7 +15,7 @@ serve the live loop, a recorded answer file and the eval.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Iterable, Optional, Sequence
 
 from mockloop.content.facts import fact_for_question, normalise
@@ -331,9 +331,43 @@ def candidate_turns(words: Sequence, questions: Sequence[DetectedQuestion], inte
     return turns
 
 
+REPLY_KINDS = ("clarification", "neutral")  # the interviewer's turns that answer a question put to it
+
+
+def as_answered(questions: Sequence[DetectedQuestion], words: Sequence, interviewer: Sequence[Turn]) -> list[DetectedQuestion]:
+    """The questions put to the interviewer, each one it replied to carrying the reply's fact.
+
+    The interviewer replies to the words heard while the candidate waits; the saved words come
+    from a later decode of the whole stretch, which can word the question differently (through a
+    laptop microphone under load, "how the data arrives" came back as "how the data rhymes",
+    which reaches no fact). The reply is what happened: the question it answered reached the
+    fact it gave. When the saved words hold no question put to the interviewer before a reply,
+    the candidate's last sentence before it is the one that was answered.
+    """
+    out = sorted(questions, key=lambda q: q.start)
+    cut = sentences(words)
+    previous_end = 0.0
+    for reply in sorted(interviewer, key=lambda t: t.start):
+        if reply.kind not in REPLY_KINDS:
+            previous_end = max(previous_end, reply.end)
+            continue
+        asked = [k for k, q in enumerate(out) if previous_end <= q.end <= reply.start]
+        if asked:
+            k = asked[-1]
+            out[k] = replace(out[k], addressed=True, fact=reply.fact)
+        else:
+            said = [s for s in cut if previous_end <= s.end <= reply.start]
+            if said:
+                last = said[-1]
+                out.append(DetectedQuestion(last.text, last.start, last.end, round(reply.start - last.end, 3), True, reply.fact))
+                out.sort(key=lambda q: q.start)
+        previous_end = max(previous_end, reply.end)
+    return out
+
+
 def conversation_of(words: Sequence, prompt, interviewer: Sequence[Turn], content=None, heard_s: Optional[float] = None):
     """``(turns, grade)`` for one answer: every turn in time order, and ``content.clarifying``."""
-    questions = [q for q in find_questions(words, heard_s, prompt) if q.addressed]
+    questions = as_answered([q for q in find_questions(words, heard_s, prompt) if q.addressed], words, interviewer)
     grade = grade_clarifying(questions, prompt, first_design_s(content) if content is not None else None)
     turns = sorted(list(interviewer) + candidate_turns(words, questions, interviewer), key=lambda t: (t.start, t.speaker != "interviewer"))
     return turns, grade

@@ -87,11 +87,6 @@ class LiveStream:
         if streamer is not None and hasattr(streamer, "look_ahead_now"):
             streamer.look_ahead_now()
 
-    def keep_heard(self, until_s: float) -> bool:
-        """Keep the words heard up to ``until_s`` as they are now (see keep_look_ahead)."""
-        streamer = self._streamer
-        return bool(streamer.keep_look_ahead(until_s)) if streamer is not None and hasattr(streamer, "keep_look_ahead") else False
-
     def streamer(self) -> StreamingTranscriber | None:
         """The fed streamer, once the recording has ended (call finish on it); None if none was made."""
         self._thread.join()

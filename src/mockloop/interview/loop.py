@@ -696,7 +696,6 @@ class _Listener:
             self.recorder.request_stop(StopReason.TURN_END)
             return
         self.answered.append(end.question.end)
-        live.keep_heard(end.question.end)  # the saved words are the ones the reply answered
         self._reply(end.question)
 
     def _words_behind(self, live, now: float, quiet: float) -> bool:
