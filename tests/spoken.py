@@ -44,7 +44,9 @@ RHETORICAL = "What happens when a robot loses its link for an hour?"
 ANSWERS_ITSELF = "It keeps its readings and uploads them at the depot."
 ASKS_VOLUME = "Do you know how many readings per second the fleet sends at peak?"
 DESIGNS = "Great. So I would store every reading in a database, and a stream processor sends flags to the reviewers."
-CLOSES = "That's my design."
+# Two closings, as people often say them: either one heard ends the turn, so one misheard word
+# at a chunk's edge ("and my design") does not leave the answer running to the end of the file.
+CLOSES = "That's my design. I'll stop there."
 # What the candidate says between two replies of the interviewer: (sentence, voice, quiet after it).
 CONVERSATION = (
     ((ASKS_REGIONS, "en-us", 0.0),),

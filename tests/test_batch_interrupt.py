@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 import pytest
+from processes import read_rest
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")]
 
@@ -89,7 +90,7 @@ def first_result_and_workers(process: subprocess.Popen) -> tuple[dict, set[int]]
 
 def stop_and_collect(process: subprocess.Popen, send) -> tuple[int, list[dict], str]:
     send()
-    rest, stderr = process.communicate(timeout=WAIT_S)
+    rest, stderr = read_rest(process, timeout=WAIT_S)
     return process.returncode, [json.loads(line) for line in rest.splitlines()], stderr
 
 

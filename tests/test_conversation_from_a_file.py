@@ -55,7 +55,7 @@ def run(pulse_server, tmp_path_factory):  # noqa: F811
     done = subprocess.run(
         [sys.executable, "-m", "mockloop", "interview", "--prompt", PROMPT_ID, "--probes", "0",
          "--answer-audio", str(recording), "--answer-speed", "1", "--sessions-dir", str(folder / "sessions"),
-         "--rate", "260"],  # a brisk interviewer: the prompt and the summary are read at real time
+         "--rate", "340"],  # a brisk interviewer: the prompt, replies and summary play in real time
         capture_output=True, text=True, timeout=400, env={**pulse_server.env(), "COLUMNS": "200"},
     )
     [session] = [p for p in (folder / "sessions").iterdir() if p.is_dir()]

@@ -21,6 +21,7 @@ import soundfile as sf
 
 from mockloop.analysis.wer import normalise_for_wer
 
+from processes import read_rest  # noqa: E402
 from pulse import pulse_server  # noqa: E402,F401  (pulse_server is a fixture)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,7 +46,7 @@ def mockloop(*args: str, env: dict | None = None, **popen) -> subprocess.Popen:
 
 
 def finish(process: subprocess.Popen, timeout: float = 240) -> tuple[int, str, str]:
-    stdout, stderr = process.communicate(timeout=timeout)
+    stdout, stderr = read_rest(process, timeout=timeout)
     return process.returncode, stdout, stderr
 
 

@@ -25,6 +25,7 @@ import soundfile as sf
 
 from mockloop.audio_io import FileSource, MicrophoneSource, Recorder, SilenceStop, StopReason
 from mockloop.errors import AudioDeviceError, InputError
+from processes import read_rest
 from pulse import alignment, pulse_server, start_private_server  # noqa: F401  (pulse_server is a fixture)
 
 pytestmark = pytest.mark.audio_io
@@ -209,7 +210,7 @@ def _start_recording(out: Path, source: str, env: dict, **popen) -> subprocess.P
 
 
 def _finish(process: subprocess.Popen) -> dict:
-    stdout, stderr = process.communicate(timeout=30)
+    stdout, stderr = read_rest(process, timeout=30)
     assert stdout.strip(), stderr
     return json.loads(stdout.strip().splitlines()[-1])
 
