@@ -35,19 +35,7 @@ def first_filled_pause(truth: dict) -> dict:
     return min((f for f in truth["fillers"] if f["kind"] == FILLED_PAUSE), key=lambda f: f["start"])
 
 
-# The piper voice's opening "um" as a file is missed with AMD EPYC's int8 kernels (oneDNN); the
-# streamed copy, which ends in a second of room tone, is found. Issue 10 keeps it open.
-OPENING_MISSED = {("neural_short/neural_01", "file")}
-
-
-def opening_case(fixture: str, mode: str):
-    if (fixture, mode) in OPENING_MISSED:
-        return pytest.param(fixture, mode, marks=pytest.mark.xfail(
-            strict=False, reason="issue 10 open: the piper voice's opening 'um' is missed in file mode on AMD EPYC"))
-    return pytest.param(fixture, mode)
-
-
-@pytest.mark.parametrize(("fixture", "mode"), [opening_case(f, m) for m in ("file", "live") for f in OPENING_WITH_A_FILLER])
+@pytest.mark.parametrize(("fixture", "mode"), [(f, m) for m in ("file", "live") for f in OPENING_WITH_A_FILLER])
 def test_a_filled_pause_that_is_the_first_sound_of_the_answer_is_counted(methods, mode, fixture):
     truth = json.loads((FIXTURES / f"{fixture}.json").read_text())
     opening = first_filled_pause(truth)
@@ -62,3 +50,37 @@ def test_a_filled_pause_that_is_the_first_sound_of_the_answer_is_counted(methods
     assert any(
         max(f.start - opening["end"], opening["start"] - f.end) <= FILLER_MATCH_TOLERANCE_S for f in found
     ), (opening, [(f.text, f.start, f.end) for f in fillers])
+
+
+# Filled pauses that the file's decodes do not write and that have no silence of their own on one side: the
+# sound runs on into the next word ("service? uh the product"), so only the energy dip between
+# the syllables sets the filler apart. (fixture, the truth filler's start)
+RUNNING_ON_INTO_A_WORD = [("neural_short/neural_08", 3.398), ("neural_short/neural_06", 12.662)]
+# Streamed, neural_08's decode ends "service?" at 3.40 s (3.31 s as a file), inside the filler's
+# syllable, so the syllable is taken for the word's. Issue 10 keeps it open.
+RUNS_INTO_THE_WORD_BEFORE = {("neural_short/neural_08", "live")}
+
+
+def running_on_case(fixture: str, start: float, mode: str):
+    marks = [pytest.mark.xfail(strict=False, reason="issue 10 open: Whisper's time for the word before runs into the filler")] if (fixture, mode) in RUNS_INTO_THE_WORD_BEFORE else []
+    return pytest.param(fixture, start, mode, marks=marks)
+
+
+@pytest.mark.parametrize(("fixture", "start", "mode"), [running_on_case(f, t, m) for m in ("file", "live") for f, t in RUNNING_ON_INTO_A_WORD])
+def test_a_filled_pause_that_runs_on_into_the_next_word_is_counted(methods, mode, fixture, start):
+    truth = json.loads((FIXTURES / f"{fixture}.json").read_text())
+    [said] = [f for f in truth["fillers"] if f["kind"] == FILLED_PAUSE and f["start"] == start]
+    _words, fillers, _pauses = methods[mode].run(FIXTURES / Path(fixture).parent / truth["audio"])
+
+    assert any(
+        f.kind == FILLED_PAUSE and max(f.start - said["end"], said["start"] - f.end) <= FILLER_MATCH_TOLERANCE_S
+        for f in fillers
+    ), (said, [(f.text, f.start, f.end) for f in fillers])
+
+
+def test_a_loud_steady_noise_with_no_pitch_is_not_a_filled_pause(methods, SHARED_AUDIO):  # noqa: N803
+    """acoustic_corpus opens with a thump 10 dB above the speech, steady and 'voiced' to the
+    autocorrelation, that Praat finds no pitch in; its first word is at 1.05 s (MFA's alignment)."""
+    recording = SHARED_AUDIO / "mfa_monologues" / "acoustic_corpus.wav"
+    _words, fillers, _pauses = methods["file"].run(recording)
+    assert not [f for f in fillers if f.kind == FILLED_PAUSE and f.start < 1.0]

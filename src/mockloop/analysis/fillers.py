@@ -304,44 +304,89 @@ def _assign(group: list[Word], nuclei: list[tuple[float, float, float]], s: Fill
 
 
 def _recover_unclaimed(words: list[Word], islands: list[_Island], features: FrameFeatures, s: FilledPauseSettings) -> list[Word]:
-    """Insert a filled pause for each steady voiced stretch that sits alone in a gap between words.
+    """Insert a filled pause for each held voiced syllable that no word claims.
 
-    Only a stretch with silence on both sides inside a word gap, voiced throughout and with a
-    steady spectrum (one held vowel, as "uh" is) qualifies: cut-off words and breaths do not.
+    A candidate is a stretch of sound alone in a gap between words: a whole island, or one
+    syllable of an island that runs on into a word ("...the date, uh, the team": Whisper often
+    leaves no silence between a filler and its neighbour, but the energy dip between the two
+    syllables is there). The whole syllable must lie inside the gap, clear of both words by a
+    margin, so the held-out tail of a word whose time Whisper ended early does not qualify. It
+    must be voiced throughout and held (see _is_held_filler): cut-off words and breaths are not.
     """
     timed = [w for w in words if w.start is not None and w.end is not None]
     if not timed:
         return words
     recovered = []
     for island in islands:
-        start_s, end_s = island.start * HOP_S, island.end * HOP_S
-        if not (s.recover_min_s <= island.seconds <= s.recover_max_s):
-            continue
-        previous = next((w for w in reversed(timed) if w.end <= start_s), None)
-        following = next((w for w in timed if w.start >= end_s), None)
-        if following is None:
-            continue
-        # Before the first word it may open the answer ("Um... so the plan"), given silence
-        # before it: the recording's start is as good a boundary as a word.
-        if previous is not None and start_s - previous.end < s.recover_margin_s:
-            continue
-        if previous is None and start_s < s.recover_margin_s:
-            continue
-        if following.start - end_s < s.recover_margin_s:
-            continue
-        if any(w.start < end_s and w.end > start_s for w in timed):
-            continue
-        frames = slice(island.start, island.end)
-        if float(np.mean(features.voicing[frames])) < s.recover_min_voicing:
-            continue
-        if _spectral_change_db(features, island) > s.recover_max_change_db:
-            continue
-        recovered.append(Word("uh", round(start_s, 3), round(end_s, 3), probability=0.0, recovered=True))
+        syllables = _nuclei(island, features, s)
+        candidates = [(island, s.recover_margin_s)]
+        if len(syllables) > 1:
+            candidates += [(_Island(a, b), s.recover_syllable_margin_s) for a, b in syllables]
+        for stretch, margin in candidates:
+            if _unclaimed(stretch, timed, margin, s) and _is_held_filler(stretch, features, s):
+                recovered.append(Word("uh", round(stretch.start * HOP_S, 3), round(stretch.end * HOP_S, 3), probability=0.0, recovered=True))
+                break  # an island gives one filler at most: as a whole or by one of its syllables
     if not recovered:
         return words
     merged = words + recovered
     merged.sort(key=lambda w: (w.start if w.start is not None else -1.0))
     return merged
+
+
+def _unclaimed(stretch: _Island, timed: list[Word], margin_s: float, s: FilledPauseSettings) -> bool:
+    """A filler-length stretch in a word gap, clear of the words on both sides."""
+    start_s, end_s = stretch.start * HOP_S, stretch.end * HOP_S
+    if not (s.recover_min_s <= stretch.seconds <= s.recover_max_s):
+        return False
+    previous = next((w for w in reversed(timed) if w.end <= start_s), None)
+    following = next((w for w in timed if w.start >= end_s), None)
+    if following is None:
+        return False
+    # Before the first word it may open the answer ("Um... so the plan"), given silence
+    # before it: the recording's start is as good a boundary as a word.
+    if start_s - (previous.end if previous is not None else 0.0) < margin_s:
+        return False
+    if following.start - end_s < margin_s:
+        return False
+    return not any(w.start < end_s and w.end > start_s for w in timed)
+
+
+def _is_held_filler(stretch: _Island, features: FrameFeatures, s: FilledPauseSettings) -> bool:
+    """Voiced and held as a filled pause is: a steady spectrum (one vowel, "uh"), or a level
+    pitch over a spectrum steady most of the time (the vowel and nasal of "um", whose one
+    transition raises the mean spectral change but not its median)."""
+    frames = slice(stretch.start, stretch.end)
+    if float(np.mean(features.voicing[frames])) < s.recover_min_voicing:
+        return False
+    # Praat's voicing decision, where it was measured, is stricter than the autocorrelation
+    # peak: steady noise (a thump, hum or handling noise) can peak there, but has no pitch.
+    if features.f0_hz is not None and float(np.mean(features.f0_hz[frames] > 0)) < s.recover_min_pitched_share:
+        return False
+    if _spectral_change_db(features, stretch) <= s.recover_max_change_db:
+        return True
+    spread = _pitch_spread_semitones(features, stretch)
+    if spread is None or spread > s.recover_level_pitch_max_st:
+        return False
+    return _median_spectral_change_db(features, stretch) <= s.recover_max_change_db
+
+
+def _pitch_spread_semitones(features: FrameFeatures, stretch: _Island) -> float | None:
+    """Praat's pitch spread (10th to 90th percentile) over the stretch's voiced frames, or None
+    when it was not measured or too few frames are voiced to tell."""
+    if features.f0_hz is None:
+        return None
+    f0 = features.f0_hz[stretch.start : stretch.end]
+    f0 = f0[f0 > 0]
+    if f0.size < max(5, (stretch.end - stretch.start) // 2):
+        return None
+    low, high = np.percentile(f0, [10, 90])
+    return float(12.0 * np.log2(high / low))
+
+
+def _median_spectral_change_db(features: FrameFeatures, island: _Island) -> float:
+    if island.end - island.start <= 3:
+        return 0.0
+    return float(np.median(features.change_db[island.start + 3 : island.end]))
 
 
 def _spectral_change_db(features: FrameFeatures, island: _Island) -> float:
