@@ -216,7 +216,8 @@ def test_everything_an_interview_and_its_review_leave_behind_is_private(pulse_se
     answer = clip(tmp_path, 8)
     loose = lambda: os.umask(0o022)  # noqa: E731 - the common default umask: 0644 files
     code, out, err = finish(mockloop(
-        "interview", "--prompt", PROMPT_ID, "--answer-audio", answer, "--answer-speed", "0", env=env, preexec_fn=loose,
+        "interview", "--prompt", PROMPT_ID, "--answer-audio", answer, "--answer-speed", "0", "--rate", "450",  # speech plays in real time
+        env=env, preexec_fn=loose,
     ))
     assert code == 0, err
     session_id = only_session(home / "sessions").name
