@@ -17,6 +17,22 @@ ASKED = "Before I design anything, can I ask who owns operations for the robots?
 RATE = 16000
 
 
+# English function words. tiny.en mishears the candidate's short words as other short words
+# ("sends at peak" as "sends that peak"), so a test that the interviewer's voice did not leak into
+# the candidate's words looks for the interviewer's content words, which a leak brings with it.
+FUNCTION_WORDS = frozenset(
+    "a an the and or but so if then than that this these those there here it its is are was were be been "
+    "being am do does did have has had will would can could should may might must shall i you he she we "
+    "they me him her us them my your our their what which who whom when where why how not no of at in on "
+    "to for from by with as about into over under up down out off".split()
+)
+
+
+def leaked_words(heard: set[str], interviewer: set[str], candidate: set[str]) -> set[str]:
+    """Content words only the interviewer said that were heard as the candidate's."""
+    return heard & (interviewer - candidate - FUNCTION_WORDS)
+
+
 def speech(text: str, voice: str, folder: Path, gain: float) -> np.ndarray:
     """espeak-ng saying ``text`` at 165 words a minute, as 16 kHz float32 peaking at ``gain``."""
     raw = Path(folder) / f"{voice}-{len(text)}.wav"
