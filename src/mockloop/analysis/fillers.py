@@ -24,6 +24,7 @@ from mockloop.analysis.frames import HOP_S
 from mockloop.config import FilledPauseSettings, PauseSettings
 from mockloop.models import Filler, Word
 from mockloop.analysis.pauses import sound_mask
+from mockloop.analysis.prosody import spread_semitones
 from mockloop.analysis.tokens import (  # the one filled-pause vocabulary, shared with content
     Token,
     canonical_filled_pause,
@@ -364,36 +365,20 @@ def _is_held_filler(stretch: _Island, features: FrameFeatures, s: FilledPauseSet
         return False
     if _spectral_change_db(features, stretch) <= s.recover_max_change_db:
         return True
-    spread = _pitch_spread_semitones(features, stretch)
+    if features.f0_hz is None:
+        return False
+    spread = spread_semitones(features.f0_hz[frames])  # the prosody measure, on this stretch
     if spread is None or spread > s.recover_level_pitch_max_st:
         return False
-    return _median_spectral_change_db(features, stretch) <= s.recover_max_change_db
+    return _spectral_change_db(features, stretch, np.median) <= s.recover_max_change_db
 
 
-def _pitch_spread_semitones(features: FrameFeatures, stretch: _Island) -> float | None:
-    """Praat's pitch spread (10th to 90th percentile) over the stretch's voiced frames, or None
-    when it was not measured or too few frames are voiced to tell."""
-    if features.f0_hz is None:
-        return None
-    f0 = features.f0_hz[stretch.start : stretch.end]
-    f0 = f0[f0 > 0]
-    if f0.size < max(5, (stretch.end - stretch.start) // 2):
-        return None
-    low, high = np.percentile(f0, [10, 90])
-    return float(12.0 * np.log2(high / low))
-
-
-def _median_spectral_change_db(features: FrameFeatures, island: _Island) -> float:
+def _spectral_change_db(features: FrameFeatures, island: _Island, statistic=np.mean) -> float:
+    """Change of the band spectrum over 30 ms (mean, or ``statistic``): low for a held vowel,
+    high across consonants."""
     if island.end - island.start <= 3:
         return 0.0
-    return float(np.median(features.change_db[island.start + 3 : island.end]))
-
-
-def _spectral_change_db(features: FrameFeatures, island: _Island) -> float:
-    """Mean change of the band spectrum over 30 ms: low for a held vowel, high across consonants."""
-    if island.end - island.start <= 3:
-        return 0.0
-    return float(features.change_db[island.start + 3 : island.end].mean())
+    return float(statistic(features.change_db[island.start + 3 : island.end]))
 
 
 # --------------------------------------------------------------------------- text rules
