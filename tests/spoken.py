@@ -28,6 +28,13 @@ FUNCTION_WORDS = frozenset(
 )
 
 
+def words_of(text: str) -> set[str]:
+    """The words of ``text`` as the fact sheet compares them (lower case, no punctuation)."""
+    from mockloop.content.facts import normalise
+
+    return set(normalise(text).split())
+
+
 def leaked_words(heard: set[str], interviewer: set[str], candidate: set[str]) -> set[str]:
     """Content words only the interviewer said that were heard as the candidate's."""
     return heard & (interviewer - candidate - FUNCTION_WORDS)

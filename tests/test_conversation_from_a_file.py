@@ -20,20 +20,15 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from mockloop.content.facts import normalise
 from mockloop.content.prompts import get_prompt
 
 from pulse import pulse_server  # noqa: F401  (a fixture)
-from spoken import CANDIDATE_TEXT, PROMPT_ID, RATE, conversation_turns, leaked_words
+from spoken import CANDIDATE_TEXT, PROMPT_ID, RATE, conversation_turns, leaked_words, words_of
 
 pytestmark = pytest.mark.audio_io  # real audio through the PulseAudio null sink, in real time
 
 FACTS = {fact.id: fact.answer for fact in get_prompt(PROMPT_ID).facts}
 WAITED_S = 2.5  # the quiet the person left after each question while recording
-
-
-def words_of(text: str) -> set[str]:
-    return set(normalise(text).split())
 
 
 @dataclass

@@ -19,21 +19,16 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from mockloop.content.facts import normalise
 from mockloop.content.prompts import get_prompt
 
 from pulse import pulse_server  # noqa: F401  (a fixture)
-from spoken import CANDIDATE_TEXT, PROMPT_ID, RATE, conversation_turns, interview_at_the_microphone, leaked_words
+from spoken import CANDIDATE_TEXT, PROMPT_ID, RATE, conversation_turns, interview_at_the_microphone, leaked_words, words_of
 
 pytestmark = pytest.mark.audio_io  # real audio through the PulseAudio null sink, in real time
 
 REPLY_TIMEOUT_S = 45.0  # how long the candidate waits for a reply (the loop's silence stop too)
 PROMPT = get_prompt(PROMPT_ID)
 FACTS = {fact.id: fact.answer for fact in PROMPT.facts}
-
-
-def words_of(text: str) -> set[str]:
-    return set(normalise(text).split())
 
 
 @dataclasses.dataclass

@@ -17,9 +17,8 @@ import json
 import numpy as np
 import pytest
 import soundfile as sf
-from spoken import ASKED, PROMPT_ID, RATE, room, speech
+from spoken import ASKED, PROMPT_ID, RATE, room, speech, words_of
 
-from mockloop.content.facts import normalise
 from mockloop.content.prompts import get_prompt
 from mockloop.sessions import AnswerRecord, SessionStore
 
@@ -62,10 +61,6 @@ def heard(tmp_path_factory, analyzer):
     assert not result.failed, result.failed
     saved = json.loads((session.folder / "answer-1.json").read_text())
     return reply, control.transcript.words, saved, json.loads((session.folder / "session.json").read_text()), session.folder
-
-
-def words_of(text: str) -> set[str]:
-    return set(normalise(text).split())
 
 
 def test_the_interviewers_words_are_heard_in_the_file_as_it_is(heard):

@@ -21,20 +21,15 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from mockloop.content.facts import normalise
 from mockloop.content.prompts import get_prompt
 
 from pulse import pulse_server  # noqa: F401  (a fixture)
-from spoken import ASKED, FUNCTION_WORDS, PROMPT_ID, RATE, interview_at_the_microphone, room, speech
+from spoken import ASKED, FUNCTION_WORDS, PROMPT_ID, RATE, interview_at_the_microphone, room, speech, words_of
 
 pytestmark = pytest.mark.audio_io  # real audio through the PulseAudio null sink, in real time
 
 GOES_ON = "Thanks. So each robot keeps its readings and uploads them when the link comes back. That's my design."
 REPLY_TIMEOUT_S = 45.0  # how long the candidate waits for the reply (the loop's silence stop too)
-
-
-def words_of(text: str) -> set[str]:
-    return set(normalise(text).split())
 
 
 @pytest.fixture(scope="module")
