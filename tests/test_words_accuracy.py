@@ -129,8 +129,10 @@ def _word_count_outliers(words: dict) -> list[dict]:
     [
         "synthetic",
         "neural",
-        open_case("long", "file-mode WER on the long answers is still above plain faster-whisper's"),
-        open_case("real", "file-mode WER on the real recordings is still above plain faster-whisper's"),
+        "long",
+        # The whole real set is below the floor (eval: 0.253 against 0.288); on this subset
+        # cold_corpus3 still has one error more than plain faster-whisper.
+        open_case("real", "file-mode WER on the real subset is still above plain faster-whisper's"),
         "read",
     ],
 )
@@ -143,7 +145,7 @@ def test_file_mode_word_error_rate_is_at_most_plain_faster_whispers(request, set
 
 
 @pytest.mark.parametrize(
-    "set_name", [open_case("long", "streamed WER on the long answers is still above plain faster-whisper's"), "real"]
+    "set_name", ["long", "real"]
 )
 def test_streamed_word_error_rate_is_at_most_plain_faster_whispers(request, set_name):
     scores = request.getfixturevalue(set_name)

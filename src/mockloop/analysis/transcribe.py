@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from mockloop.analysis import guard
+from mockloop.analysis.confident_words import prefer_confident_words
 from mockloop.analysis.decode import SAMPLE_RATE
 from mockloop.analysis.fillers import merge_filled_pauses
 from mockloop.analysis.heard_repeats import mark_heard_repeats
@@ -199,8 +200,10 @@ class Transcriber:
 
         With the guard on (the default), the words of an unprompted decode are checked against
         the audio and stretches it does not support are decoded again in shorter windows (see
-        analysis/guard.py); then the filled pauses of a prompted decode on the same encoder
-        output are merged into the gaps between them (fillers.merge_filled_pauses), and repeats
+        analysis/guard.py); where a prompted decode on the same encoder output disagrees with
+        them on a word or two, the more confident reading is kept (confident_words); then the
+        prompted decode's filled pauses are merged into the gaps between them
+        (fillers.merge_filled_pauses), and repeats
         the speaker said but the words hold once are marked on them (heard_repeats).
         """
         with _IN_FLIGHT.running():
@@ -221,6 +224,8 @@ class Transcriber:
                 if prompted is not None:
                     end_s = sound_end_s if sound_end_s is not None else len(samples) / SAMPLE_RATE
                     prompted_words = prompted.result()
+                    if self.settings.prefer_confident_words:
+                        words = prefer_confident_words(words, prompted_words)
                     words = merge_filled_pauses(words, prompted_words, end_s)
                     if self.settings.heard_repeats:
                         words = mark_heard_repeats(words, prompted_words, window.features, energy_db, sound, self.settings.repeats)
