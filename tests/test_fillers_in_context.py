@@ -39,6 +39,8 @@ NOT_FILLERS = [
     "This sort of failure is rare in one region.",
     "That is right.",
     "I told 'er about the launch date.",
+    "It is fast but like every cache it can serve stale reads.",
+    "We tried Redis and like the team said, it held up.",
 ]
 
 
@@ -64,6 +66,9 @@ FILLERS = [
     ("Ah, I see what you mean.", [("ah", FP)]),
     ("Hmm. Let me think about the storage.", [("hmm", FP)]),
     ("Umm, uh, the queue.", [("um", FP), ("uh", FP)]),
+    # Set off by a pause right after a conjunction, "like" joins nothing to anything.
+    ("It needs its own runbook, but like, in my last role I owned one.", [("like", DM)]),
+    ("We shard by tenant and like, the hot tenants get their own pool.", [("like", DM)]),
 ]
 
 

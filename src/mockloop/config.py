@@ -65,17 +65,20 @@ class FilledPauseSettings:
     # ...and Praat finds a pitch in at least this share of its frames. Measured: filled pauses of
     # every voice 0.77-0.91; a loud steady noise at the start of acoustic_corpus 0.1.
     recover_min_pitched_share: float = 0.5
-    recover_margin_s: float = 0.05  # silence a recovered filler needs from the words on either side
-    # A syllable of a longer stretch is set apart from its neighbours by an energy dip, so it
-    # needs only to lie between the words' times, not clear of them.
-    recover_syllable_margin_s: float = 0.0
+    # A whole stretch of sound is set apart from its neighbours by silence, and a syllable of a
+    # longer stretch by an energy dip: either may be a filler even where Whisper's time for the
+    # word beside it runs a little into it (its times sit on a 20 ms grid and often overrun a
+    # word's end by a frame or two). So the words' times may reach this far into a candidate.
+    recover_margin_s: float = -0.04
+    recover_syllable_margin_s: float = -0.04
     recover_max_change_db: float = 3.5
     # Filled pauses are said on a level (often low, slowly falling) pitch (O'Shaughnessy 1992,
     # "Recognition of hesitations in spontaneous speech"; Shriberg 2001, "To 'errrr' is human").
     # A stretch whose Praat pitch spreads at most this much (10th-90th percentile) counts as held
     # when its median spectral change is within recover_max_change_db. Measured: the piper
-    # voice's "um"s 0.2-0.4 semitones; unclaimed real speech 2.1 and 3.8 (mfa_internalsil).
-    recover_level_pitch_max_st: float = 1.0
+    # voice's "um"s 0.2-0.4 semitones, its "er"s up to 1.1; unclaimed real speech 2.1 and 3.8
+    # (mfa_internalsil). The bound sits between the two.
+    recover_level_pitch_max_st: float = 1.5
 
 
 @dataclass(frozen=True)

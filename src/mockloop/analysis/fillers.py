@@ -335,21 +335,20 @@ def _recover_unclaimed(words: list[Word], islands: list[_Island], features: Fram
 
 
 def _unclaimed(stretch: _Island, timed: list[Word], margin_s: float, s: FilledPauseSettings) -> bool:
-    """A filler-length stretch in a word gap, clear of the words on both sides."""
+    """A filler-length stretch in a word gap, before a word, clear of the words' times by
+    ``margin_s`` on both sides (a negative margin lets their times reach that far into it)."""
     start_s, end_s = stretch.start * HOP_S, stretch.end * HOP_S
     if not (s.recover_min_s <= stretch.seconds <= s.recover_max_s):
         return False
-    previous = next((w for w in reversed(timed) if w.end <= start_s), None)
-    following = next((w for w in timed if w.start >= end_s), None)
-    if following is None:
+    # A filler holds the floor before a word; sound after the last word is not one.
+    if not any(w.end > end_s for w in timed):
         return False
     # Before the first word it may open the answer ("Um... so the plan"), given silence
     # before it: the recording's start is as good a boundary as a word.
-    if start_s - (previous.end if previous is not None else 0.0) < margin_s:
+    if start_s < margin_s:
         return False
-    if following.start - end_s < margin_s:
-        return False
-    return not any(w.start < end_s and w.end > start_s for w in timed)
+    low, high = start_s - margin_s, end_s + margin_s
+    return not any(w.start < high and w.end > low for w in timed)
 
 
 def _is_held_filler(stretch: _Island, features: FrameFeatures, s: FilledPauseSettings) -> bool:
@@ -433,6 +432,8 @@ def _is_discourse_filler(phrase: str, context: dict, tokens: list[Token], first:
         return isolated_after and not head.pause_before
     if phrase == "like" and not tail.pause_after and _opens_sentence(tokens, first, filled):
         return _like_opens_a_clause(tokens, last)
+    if phrase == "like" and tail.pause_after and prev_tok is not None and prev_tok.norm in _CLAUSE_JOINERS:
+        return True  # "..., but like, in my last role": set off after a conjunction, it joins nothing
     if phrase in ("like", "actually"):
         return isolated_before and isolated_after
     if phrase in ("you know", "i mean"):
@@ -440,6 +441,9 @@ def _is_discourse_filler(phrase: str, context: dict, tokens: list[Token], first:
     # kind of / sort of as hedging fillers ("it's kind of slow").
     return True
 
+
+# Conjunctions that open a clause: "like" set off by a pause right after one is a filler.
+_CLAUSE_JOINERS = frozenset({"and", "but", "or", "so"})
 
 # Words that open a noun phrase: "Like the runbook link is ..." starts with a filler.
 _DETERMINERS = frozenset(

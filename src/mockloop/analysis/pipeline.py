@@ -8,7 +8,6 @@ loads it once.
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -19,72 +18,19 @@ from mockloop.analysis.echo import without_echo
 from mockloop.analysis.decode import DecodeReport, check_input_path, iter_audio_blocks, read_transcript_text
 from mockloop.config import DEFAULT_SETTINGS, Settings
 from mockloop.analysis.delivery import measure_delivery
-from mockloop.analysis.fillers import canonical_filled_pause, verify_filled_pauses
-from mockloop.analysis.frames import HOP_S
+from mockloop.analysis.fillers import verify_filled_pauses
 from mockloop.models import Analysis, ContentResult, Transcript, Word
 from mockloop.analysis.pauses import sound_mask
 from mockloop.analysis.scorecard import build_scorecard
 from mockloop.analysis.stream import StreamingTranscriber, StreamSettings
 from mockloop.analysis.transcribe import Transcriber
+from mockloop.analysis.word_times import drop_words_over_silence, place_untimed_words, snap_to_sound
 
 DEFAULT_KIND = "system_design"
 
 
-_MISTIMED_REACH_S = 0.5  # see drop_words_over_silence
-
-
 def words_from_text(text: str) -> list[Word]:
     return [Word(token) for token in text.split()]
-
-
-def drop_words_over_silence(words: list[Word], sound: np.ndarray) -> list[Word]:
-    """Remove words Whisper wrote where the audio is silent ("Thank you." after the answer).
-
-    Filled pauses are left to verify_filled_pauses: their times are often wrong by a second or
-    more, so silence at their written time says nothing about them.
-    ``sound`` is the recording's sound_mask.
-    """
-    kept = []
-    for word in words:
-        if word.start is None or word.end is None or canonical_filled_pause(word.text):
-            kept.append(word)
-            continue
-        a = max(0, int((word.start - 0.05) / HOP_S))
-        b = min(len(sound), int((word.end + 0.05) / HOP_S) + 1)
-        if b > a and sound[a:b].any():
-            kept.append(word)
-            continue
-        # Whisper also gives a real word a zero-length time in the short gap next to its sound
-        # ("customer" at 3.48-3.48 between two phrases): sound close on both sides means a
-        # mis-timed word inside speech, not one invented over a silence.
-        reach = int(round(_MISTIMED_REACH_S / HOP_S))
-        if sound[max(0, a - reach) : a].any() and sound[b : b + reach].any():
-            kept.append(word)
-    return kept
-
-
-def snap_to_sound(words: list[Word], sound: np.ndarray) -> list[Word]:
-    """Trim silence off the edges of each word.
-
-    Whisper stretches a word over the silence before or after it (the first word of an answer
-    often "starts" at 0.0 s), which would put markers and quotes at the wrong time.
-    ``sound`` is the recording's sound_mask.
-    """
-    snapped = []
-    for word in words:
-        if word.start is None or word.end is None:
-            snapped.append(word)
-            continue
-        a = max(0, int(round(word.start / HOP_S)))
-        b = min(len(sound), int(round(word.end / HOP_S)))
-        inside = np.flatnonzero(sound[a:b]) if b > a else np.array([], dtype=int)
-        if inside.size == 0:
-            snapped.append(word)
-            continue
-        start = round((a + inside[0]) * HOP_S, 3)
-        end = round((a + inside[-1] + 1) * HOP_S, 3)
-        snapped.append(replace(word, start=start, end=max(end, start)))
-    return snapped
 
 
 def judge_content(transcript: Transcript, kind: str, prompt=None, judge: str = "rules", llm_options=None) -> ContentResult:
@@ -134,6 +80,7 @@ class Analyzer:
         if features.holds_speech():
             sound = sound_mask(features, self.settings.pauses)
             words = drop_words_over_silence(result.words, sound)
+            words = place_untimed_words(words, sound)
             words = verify_filled_pauses(words, features, self.settings.filled_pauses, self.settings.pauses)
             words = snap_to_sound(words, sound)
         return Transcript(words, duration_s, self.transcriber.choice.name), features
