@@ -89,8 +89,6 @@ def test_chunks_are_cut_inside_pauses_not_inside_words(streamed, sample_truth):
         assert any(start - 0.02 <= cut <= end + 0.02 for start, end in silences), cut
 
 
-@pytest.mark.xfail(strict=False, reason="issue 10 open: on AMD EPYC (oneDNN int8 kernels) the streamed sample answer "
-                   "has WER 0.127 against 0.102 decoded whole (6 words more at chunk edges)")
 def test_streamed_words_match_a_whole_file_transcription_within_two_points_of_wer(analyzer, samples, streamed, sample_truth):
     transcript, _f, _o = streamed
     whole = analyzer.transcriber.transcribe(samples)

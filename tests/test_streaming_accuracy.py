@@ -42,13 +42,15 @@ pytestmark = pytest.mark.slow
 def methods(eval_method) -> dict[str, Method]:
     return {
         "file": eval_method(),
+        # The same audio as the live answer: the file with the second of room tone appended.
+        "file_in_tone": eval_method(enter_delay_s=LIVE_ENTER_DELAY_S),
         "live": eval_method(live=True, enter_delay_s=LIVE_ENTER_DELAY_S),
     }
 
 
 @pytest.fixture(scope="module")
 def synthetic(methods) -> dict[str, dict]:
-    return {name: score_synthetic(method, SYNTHETIC) for name, method in methods.items()}
+    return {name: score_synthetic(methods[name], SYNTHETIC) for name in ("file", "live")}
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +59,10 @@ def real(methods) -> dict[str, dict]:
         if os.environ.get("CI") == "true":
             pytest.fail(f"real recordings missing at {SHARED_AUDIO}")
         pytest.skip(f"real recordings not found at {SHARED_AUDIO}")
-    return {name: score_real(method, SHARED_AUDIO) for name, method in methods.items()}
+    # Scored against the file that ends in the same room tone: a second more of audio after the
+    # last word moves a real clip's filler or two in Whisper's decode whether it is streamed or
+    # not (cold_corpus: 4 of its 5 "uh"s as recorded, 2 with the tone).
+    return {name: score_real(methods[name], SHARED_AUDIO) for name in ("file_in_tone", "live")}
 
 
 def test_streamed_synthetic_fillers_keep_their_precision_and_recall(synthetic):
@@ -74,13 +79,13 @@ def test_streamed_synthetic_pauses_are_found_as_in_the_file_with_the_same_bounda
 
 
 def test_streamed_real_speech_filled_pause_counts_are_no_worse_than_the_file(real):
-    file, live = real["file"], real["live"]
+    file, live = real["file_in_tone"], real["live"]
     assert live["exact"] >= file["exact"] - 1, (live["rows"], file["rows"])
     assert live["total_abs_error"] <= file["total_abs_error"] + 1, (live["rows"], file["rows"])
 
 
 def test_streamed_real_speech_invents_no_filler_on_clean_clips_and_traps(real):
-    assert real["live"]["invented_on_clean"] <= real["file"]["invented_on_clean"]
+    assert real["live"]["invented_on_clean"] <= real["file_in_tone"]["invented_on_clean"]
 
 
 def test_the_live_method_gives_exactly_what_feeding_every_block_live_gives(analyzer, synthetic_clip, monkeypatch):

@@ -175,14 +175,17 @@ def test_audio_without_speech_gives_no_words_and_no_fillers(no_speech, mode):
 
 
 @pytest.mark.parametrize(
-    "mode", [open_case(mode, "a long answer's filled-pause count is off by more than 1") for mode in ("file", "live")]
+    "mode",
+    [
+        open_case(mode, "long_flite_behavioral's 4 filled pauses are decoded as words ('Oh,', 'dumb,')")
+        for mode in ("file", "live")
+    ],
 )
 def test_filled_pause_counts_of_long_answers_are_within_one_of_the_truth(long, mode):
     counts = long[mode]["filled_pause_counts"]
     assert all(abs(c["found"] - c["truth"]) <= 1 for c in counts), counts
 
 
-@pytest.mark.xfail(strict=False, reason="issue 10 open: neural-voice filler recall measured 0.72 (precision 0.95)")
 def test_neural_voice_fillers_have_precision_and_recall_of_at_least_90_percent(neural):
     assert neural["file"]["filler_precision"] >= 0.90, neural["file"]["files"]
     assert neural["file"]["filler_recall"] >= 0.90, neural["file"]["files"]
