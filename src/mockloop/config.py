@@ -155,9 +155,9 @@ class TranscribeSettings:
     # 5, 21/26 with 1 (python -m mockloop.analysis.eval --only real).
     filler_beam_size: int = 5
     # Where the two decodes differ by a word or two, keep the one with the higher mean word
-    # log-probability (analysis/confident_words.py). WER against plain faster-whisper, mockloop
-    # without / with: long answers 0.079 / 0.070 (plain 0.074), espeak 0.102 / 0.097 (0.101),
-    # real 0.259 / 0.250 (0.288) (python -m mockloop.analysis.eval --baseline).
+    # log-probability (analysis/confident_words.py). WER, mockloop without / with (plain
+    # faster-whisper): long answers 0.079 / 0.070 (0.074), espeak 0.102 / 0.097 (0.101), piper
+    # 0.045 / 0.042 (0.045), real 0.259 / 0.253 (0.294) (python -m mockloop.analysis.eval --baseline).
     prefer_confident_words: bool = True
     # The transcript guard (analysis/guard.py): check each chunk's words against its audio and
     # decode again what the audio does not support. Off gives plain faster-whisper's words.
