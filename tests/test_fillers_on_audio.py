@@ -2,8 +2,8 @@
 
 Fixtures with the truth known to the sample (audio_fixtures/synthetic in espeak-ng voices,
 audio_fixtures/neural_short in the piper voice): one filled pause that is the answer's very first
-sound, in each family, and for several fillers. Each recording is run once per mode (Method
-caches), the same code as `python -m mockloop.analysis.eval`.
+sound, in each family, and for several fillers. Each recording is run once per mode in the
+whole session (the eval_method fixture), the same code as `python -m mockloop.analysis.eval`.
 """
 
 from __future__ import annotations
@@ -24,11 +24,9 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def methods(analyzer) -> dict[str, Method]:
-    return {
-        "file": Method("mockloop", analyzer),
-        "live": Method("mockloop live", analyzer, live=True, enter_delay_s=LIVE_ENTER_DELAY_S),
-    }
+def methods(eval_method) -> dict[str, Method]:
+    # The session's methods: recordings the accuracy modules already ran are not decoded again.
+    return {"file": eval_method(), "live": eval_method(live=True, enter_delay_s=LIVE_ENTER_DELAY_S)}
 
 
 def first_filled_pause(truth: dict) -> dict:
