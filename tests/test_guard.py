@@ -20,6 +20,8 @@ from mockloop.analysis.fillers import canonical_filled_pause, merge_filled_pause
 from mockloop.analysis.tokens import normalise
 from mockloop.models import Word
 
+from decoded import timed_words as timed
+
 HOP_S = guard.HOP_S
 
 
@@ -122,16 +124,6 @@ def test_the_guards_frame_energy_is_the_frame_energy_of_the_acoustics():
 
 
 # --------------------------------------------------------------------------- fillers from the prompted decode
-
-
-def timed(text: str) -> list[Word]:
-    """Words written "text@start-end", as a decode gives them."""
-    words = []
-    for item in text.split():
-        word, times = item.rsplit("@", 1)
-        start, end = times.split("-")
-        words.append(Word(word, float(start), float(end), 0.9))
-    return words
 
 
 def test_a_filled_pause_the_prompted_decode_adds_between_agreeing_words_fills_that_gap():

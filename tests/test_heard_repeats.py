@@ -12,6 +12,8 @@ from mockloop.analysis import guard
 from mockloop.analysis.heard_repeats import mark_heard_repeats
 from mockloop.models import Word
 
+from decoded import timed_words
+
 FIXTURES = Path(__file__).resolve().parents[1] / "audio_fixtures"
 
 
@@ -26,13 +28,7 @@ def _chunk(name: str):
 
 
 def _words(timed: str) -> list[Word]:
-    """'We@8.56-8.56 will@8.56-8.86' -> Words."""
-    words = []
-    for item in timed.split():
-        text, times = item.rsplit("@", 1)
-        start, end = times.split("-")
-        words.append(Word(text, float(start), float(end)))
-    return words
+    return timed_words(timed, probability=1.0)
 
 
 # pro_07 at 7.9 s says "We, we will shard the events by customer ..." (espeak-ng en-us+m3).
