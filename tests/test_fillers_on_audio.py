@@ -52,10 +52,10 @@ def test_a_filled_pause_that_is_the_first_sound_of_the_answer_is_counted(methods
 
 # Filled pauses that the file's decodes do not write and that have no silence of their own on one side: the
 # sound runs on into the next word ("service? uh the product"), so only the energy dip between
-# the syllables sets the filler apart. (fixture, the truth filler's start)
+# the syllables sets the filler apart. Streamed, neural_08's decode ends "service?" at 3.40 s
+# (3.31 s as a file), a frame or two inside the filler's syllable: the words' times may reach
+# that far into a filler. (fixture, the truth filler's start)
 RUNNING_ON_INTO_A_WORD = [("neural_short/neural_08", 3.398), ("neural_short/neural_06", 12.662)]
-# Streamed, neural_08's decode ends "service?" at 3.40 s (3.31 s as a file), a frame or two
-# inside the filler's syllable: the words' times may reach that far into a filler.
 
 
 def assert_filled_pause_found(methods, mode: str, fixture: str, start: float) -> None:

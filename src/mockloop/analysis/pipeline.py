@@ -80,7 +80,7 @@ class Analyzer:
         if features.holds_speech():
             sound = sound_mask(features, self.settings.pauses)
             words = drop_words_over_silence(result.words, sound)
-            words = place_untimed_words(words, sound)
+            words = place_untimed_words(words, sound, self.settings.filled_pauses.sound_join_gap_s)
             words = verify_filled_pauses(words, features, self.settings.filled_pauses, self.settings.pauses)
             words = snap_to_sound(words, sound)
         return Transcript(words, duration_s, self.transcriber.choice.name), features

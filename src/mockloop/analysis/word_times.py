@@ -73,10 +73,9 @@ def snap_to_sound(words: list[Word], sound: np.ndarray) -> list[Word]:
 # A word shorter than this has no time of its own: Whisper put it at one instant.
 UNTIMED_MAX_S = 0.02
 _MIN_PLACE_S = 0.05  # sound shorter than this in a gap is a click or a release, not a word
-_PLACE_JOIN_S = 0.06  # sound runs closer than this are one stretch, as for filled pauses
 
 
-def place_untimed_words(words: list[Word], sound: np.ndarray) -> list[Word]:
+def place_untimed_words(words: list[Word], sound: np.ndarray, join_gap_s: float) -> list[Word]:
     """Give each ordinary word Whisper wrote with no length the sound in its gap that no word has.
 
     A word at one instant ("Like," at 8.52-8.52 between "production." ending at 7.80 and "I'm"
@@ -85,9 +84,10 @@ def place_untimed_words(words: list[Word], sound: np.ndarray) -> list[Word]:
     pause or an unclaimed syllable (and may be recovered as a filled pause), and the word's own
     time is off by a syllable or more. Consecutive untimed words take the free stretches in
     order; a word with no free sound in its gap keeps its time. Filled pauses are left to
-    fillers.verify_filled_pauses, which places them itself.
+    fillers.verify_filled_pauses, which places them itself. Sound runs closer than ``join_gap_s``
+    are one stretch, as for filled pauses (FilledPauseSettings.sound_join_gap_s).
     """
-    join = int(round(_PLACE_JOIN_S / HOP_S))
+    join = int(round(join_gap_s / HOP_S))
     stretches = [(a * HOP_S, b * HOP_S) for a, b in bridged_runs(sound, join)]
     placed = list(words)
     i = 0
