@@ -48,3 +48,32 @@ def test_exiting_while_a_chunk_is_decoded_waits_for_it_and_keeps_the_exit_code()
     done = subprocess.run([sys.executable, "-c", EXITS_MID_DECODE, str(SAMPLE)], capture_output=True, text=True, timeout=180)
     assert "decodes running at exit: 0" in done.stdout, done.stdout + done.stderr[-2000:]
     assert done.returncode == 3, done.stderr[-2000:]
+
+
+FAILS_WHILE_THE_MODEL_LOADS = textwrap.dedent(
+    """
+    import sys, threading, time
+    from mockloop.analysis.transcribe import Transcriber
+    from mockloop.cli import app
+
+    transcriber = Transcriber()
+    threading.Thread(target=transcriber.load, daemon=True).start()
+    deadline = time.monotonic() + 30
+    while not (transcriber._lock.locked() and "ctranslate2" in sys.modules) and time.monotonic() < deadline:
+        time.sleep(0.001)  # until the load is under way
+    time.sleep(float(sys.argv[1]))  # then the moment of the failure, which the test sweeps
+    sys.argv = ["mockloop", "analyze", sys.argv[2]]
+    app.run()
+    """
+)
+
+
+@pytest.mark.parametrize("fails_after_s", [0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5])
+def test_a_command_that_fails_while_the_model_loads_exits_with_its_own_code_and_one_line(tmp_path, fails_after_s):
+    """CTranslate2 aborted the process (-6) when it exited in the middle of a model load."""
+    missing = tmp_path / "answer.wav"
+    done = subprocess.run(
+        [sys.executable, "-c", FAILS_WHILE_THE_MODEL_LOADS, str(fails_after_s), str(missing)],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert (done.returncode, done.stderr) == (2, f"mockloop: error: {missing}: no such file\n")

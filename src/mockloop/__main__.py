@@ -1,3 +1,3 @@
-from mockloop.cli.app import main
+from mockloop.cli.app import run
 
-main()
+run()

@@ -374,6 +374,44 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(status)
 
 
+def run() -> None:
+    """The console entry point: main(), then an exit that no native library can turn into an abort.
+
+    A command can end while Whisper's model is still loading in a background thread (a bad
+    answer file, a full disk, Ctrl-C during the prompt). CTranslate2 then aborts the process as
+    it tears down (exit -6, "terminate called without an active exception") instead of exiting
+    with the command's own code. Once CTranslate2 is in the process, the exit therefore does what
+    Python's would (wait for non-daemon threads, run the exit handlers, flush) and then ends the
+    process without the native teardown. Tests that call main() in-process are not affected.
+    """
+    try:
+        main()
+        status = 0
+    except SystemExit as exc:
+        status = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        if exc.code is not None and not isinstance(exc.code, int):
+            _say(str(exc.code))
+    if "ctranslate2" not in sys.modules:
+        sys.exit(status)
+    _exit_without_native_teardown(status)
+
+
+def _exit_without_native_teardown(status: int) -> None:
+    import atexit
+    import threading
+
+    for thread in threading.enumerate():
+        if thread is not threading.current_thread() and not thread.daemon:
+            thread.join()
+    atexit._run_exitfuncs()  # noqa: SLF001 - the handlers Python would run (waits for decodes under way)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass  # a closed or full stdout was already reported by main()
+    os._exit(status)
+
+
 def _refuse_empty_arguments(args: list[str]) -> None:
     """An empty argument is never meant: `analyze ""` would otherwise analyse the current folder.
 
