@@ -5,9 +5,10 @@ demo:
 	@scripts/setup.sh demo
 	scripts/demo.sh
 
+# Two workers: the tests that play and record in real time run beside the decoding ones.
 test:
 	@scripts/setup.sh test
-	.venv/bin/python -m pytest -q
+	.venv/bin/python -m pytest -q -n 2 --dist loadgroup
 
 setup:
 	@scripts/setup.sh test

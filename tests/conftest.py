@@ -27,6 +27,12 @@ SAMPLE_TRUTH = FIXTURES / "sample_answer.json"
 SYNTHETIC = FIXTURES / "synthetic"
 SHARED_AUDIO_DIR = (REPO / ".." / "shared" / "audio").resolve()
 
+# The CLI's rich consoles are made when their module is imported, and a COLUMNS set then fixes
+# their width for the whole run; unset, they read it at each print, so every in-process command
+# gets the width its test asks for whatever the shell (or a pytest-xdist worker) exported.
+for _fixed_size in ("COLUMNS", "LINES"):
+    os.environ.pop(_fixed_size, None)
+
 CLI_TIMEOUT_S = 180
 
 
@@ -264,3 +270,21 @@ def espeak_answer():
 
 # The real PulseAudio server (null sink; its monitor is the microphone) for audio I/O tests.
 from pulse import pulse_server  # noqa: E402,F401
+
+
+def pytest_collection_modifyitems(config, items):
+    """Which tests share a pytest-xdist worker (`make test` runs two, with --dist loadgroup).
+
+    The tests that play and record in real time mostly wait, so they get a worker of their own
+    and run beside the decoding; the accuracy tests share one worker so each set is decoded once
+    (eval_method keeps results per process); every other module stays whole on one worker, so a
+    module-scoped fixture (a whole interview) runs once.
+    """
+    for item in items:
+        if item.get_closest_marker("audio_io") or "pulse_server" in item.fixturenames:
+            group = "real-time audio"
+        elif "eval_method" in item.fixturenames:
+            group = "accuracy decodes"
+        else:
+            group = item.nodeid.split("::", 1)[0]
+        item.add_marker(pytest.mark.xdist_group(group))
