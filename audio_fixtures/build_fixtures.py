@@ -195,18 +195,8 @@ def synth(text: str, voice: str, speed: int) -> np.ndarray:
     return _cache[key]
 
 
-NOISE_SLOPE = {"pink": 1.0, "brown": 1.6}  # power spectrum ~ 1/f^slope above NOISE_KNEE_HZ
-NOISE_KNEE_HZ = 100.0  # flat below this, like a microphone's low cut; keeps short-window RMS steady
-
-
-def make_noise(rng: np.random.Generator, n: int, colour: str) -> np.ndarray:
-    """Unit-RMS coloured noise: 'pink' (1/f power) or 'brown' (steeper, room-like rumble)."""
-    spec = np.fft.rfft(rng.standard_normal(n))
-    f = np.fft.rfftfreq(n, 1.0 / SR)
-    spec /= np.maximum(f, NOISE_KNEE_HZ) ** (NOISE_SLOPE[colour] / 2)
-    y = np.fft.irfft(spec, n)
-    y -= y.mean()
-    return y / np.sqrt((y ** 2).mean())
+# The noise of every fixture is the eval's own (`python -m mockloop.analysis.eval --noise`).
+from mockloop.analysis.eval import coloured_noise as make_noise  # noqa: E402
 
 
 # ---------------------------------------------------------------------------------------

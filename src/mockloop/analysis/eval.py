@@ -36,6 +36,7 @@ import json
 import re
 import statistics
 import sys
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -75,6 +76,7 @@ class Method:
     plain: bool = False
     live: bool = False  # fed in 100 ms blocks as a recording is, transcribed ahead at pauses
     enter_delay_s: float = 0.0  # room tone appended, as a live answer has before Enter is pressed
+    noise_dbfs: float | None = None  # pink noise added at this RMS level: a noisier room (--noise)
 
     _results: dict = field(default_factory=dict, init=False, repr=False)
 
@@ -82,7 +84,10 @@ class Method:
         """Words, fillers and pauses of one recording; computed once per method and file."""
         key = Path(path).resolve()
         if key not in self._results:
-            self._results[key] = self._run(load_eval_audio(Path(path)))
+            samples = load_eval_audio(Path(path))
+            if self.noise_dbfs is not None:
+                samples = with_added_noise(samples, self.noise_dbfs, Path(path).name)
+            self._results[key] = self._run(samples)
         return self._results[key]
 
     def _run(self, samples: np.ndarray) -> tuple[list[Word], list[Filler], list[Pause]]:
@@ -181,6 +186,31 @@ def _feed_or_close(streamer, samples: np.ndarray) -> None:
         raise
 
 
+# Coloured noise: power falling as 1/f^slope above a knee, flat below it (a microphone's low cut).
+NOISE_SLOPE = {"pink": 1.0, "brown": 1.6}
+NOISE_KNEE_HZ = 100.0
+
+
+def coloured_noise(rng: np.random.Generator, n: int, colour: str = "pink") -> np.ndarray:
+    """Unit-RMS noise of ``n`` samples at 16 kHz: 'pink' (1/f power) or 'brown' (a room's rumble)."""
+    spectrum = np.fft.rfft(rng.standard_normal(n))
+    frequencies = np.fft.rfftfreq(n, 1.0 / SAMPLE_RATE)
+    spectrum /= np.maximum(frequencies, NOISE_KNEE_HZ) ** (NOISE_SLOPE[colour] / 2)
+    noise = np.fft.irfft(spectrum, n)
+    noise -= noise.mean()
+    return noise / np.sqrt((noise**2).mean())
+
+
+def with_added_noise(samples: np.ndarray, dbfs: float, name: str) -> np.ndarray:
+    """``samples`` with pink noise at ``dbfs`` RMS added, as in a noisier room.
+
+    The noise is seeded by the recording's name, so every method hears the same noisy audio.
+    """
+    rng = np.random.default_rng(zlib.crc32(name.encode()))
+    noisy = samples + coloured_noise(rng, len(samples)) * 10 ** (dbfs / 20)
+    return np.clip(noisy, -1.0, 1.0).astype(np.float32)
+
+
 def room_tone(samples: np.ndarray, seconds: float) -> np.ndarray:
     """Noise at the recording's own floor: what the microphone hears while nobody speaks."""
     from mockloop.analysis.acoustics import levels, measure_raw
@@ -190,16 +220,16 @@ def room_tone(samples: np.ndarray, seconds: float) -> np.ndarray:
     return np.random.default_rng(0).normal(0.0, rms, int(seconds * 16000)).astype(np.float32)
 
 
-def make_methods(model: str | None, baseline: bool, live: bool = False) -> list[Method]:
-    methods = [Method("mockloop", Analyzer(model))]
+def make_methods(model: str | None, baseline: bool, live: bool = False, noise_dbfs: float | None = None) -> list[Method]:
+    methods = [Method("mockloop", Analyzer(model), noise_dbfs=noise_dbfs)]
     if live:
         # The same audio both ways, so any difference is streaming's own.
         delay = LIVE_ENTER_DELAY_S
-        methods.append(Method("mockloop, file ending in room tone", methods[0].analyzer, enter_delay_s=delay))
-        methods.append(Method("mockloop live, same audio", methods[0].analyzer, live=True, enter_delay_s=delay))
+        methods.append(Method("mockloop, file ending in room tone", methods[0].analyzer, enter_delay_s=delay, noise_dbfs=noise_dbfs))
+        methods.append(Method("mockloop live, same audio", methods[0].analyzer, live=True, enter_delay_s=delay, noise_dbfs=noise_dbfs))
     if baseline:
         # plain_faster_whisper_words uses the same loaded model with the library's defaults
-        methods.append(Method("plain faster-whisper", methods[0].analyzer, plain=True))
+        methods.append(Method("plain faster-whisper", methods[0].analyzer, plain=True, noise_dbfs=noise_dbfs))
     return methods
 
 
@@ -600,6 +630,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--live", action="store_true", help="also measure audio fed as if recorded live")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--save", type=Path, default=None, help="also write the JSON results to this file")
+    parser.add_argument(
+        "--noise", type=float, default=None, metavar="DBFS",
+        help="add pink noise at this RMS level (e.g. -40) to every recording, for every method",
+    )
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args(argv)
     scorers = {
@@ -619,7 +653,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print(f"note: skipping the {name} set: {folder} not found" + (f" ({hint})" if hint else ""), file=sys.stderr)
     results = {}
-    for method in make_methods(args.model, args.baseline, args.live):
+    for method in make_methods(args.model, args.baseline, args.live, args.noise):
         entry = results.setdefault(method.name, {})
         for name in present:
             folder, score, _hint = scorers[name]
@@ -634,6 +668,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(results, indent=2))
         return 0
+    if args.noise is not None:
+        print(f"every recording with pink noise added at {args.noise:g} dBFS RMS")
     print_report(results, args.verbose)
     return 0
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from mockloop.analysis import acoustics, uncertainty
+from mockloop.analysis import acoustics, guard, uncertainty
 from mockloop.analysis.acoustics import FrameFeatures
 from mockloop.analysis.echo import without_echo
 from mockloop.analysis.decode import DecodeReport, check_input_path, iter_audio_blocks, read_transcript_text
@@ -79,7 +79,9 @@ class Analyzer:
         words: list[Word] = []
         if features.holds_speech():
             sound = sound_mask(features, self.settings.pauses)
-            words = drop_words_over_silence(result.words, sound)
+            # Any audible sound, not only speech-level sound, keeps a word: in a noisy room quiet
+            # speech sits under the speech threshold, and its words are not text over silence.
+            words = drop_words_over_silence(result.words, guard.audible_mask(features.energy_db))
             words = place_untimed_words(words, sound, self.settings.filled_pauses.sound_join_gap_s)
             words = verify_filled_pauses(words, features, self.settings.filled_pauses, self.settings.pauses)
             words = snap_to_sound(words, sound)
