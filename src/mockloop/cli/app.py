@@ -388,9 +388,7 @@ def run() -> None:
         main()
         status = 0
     except SystemExit as exc:
-        status = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-        if exc.code is not None and not isinstance(exc.code, int):
-            _say(str(exc.code))
+        status = exc.code or 0  # main() exits with an int code, or None for success
     if "ctranslate2" not in sys.modules:
         sys.exit(status)
     _exit_without_native_teardown(status)
