@@ -82,11 +82,12 @@ class Method:
 
     def run(self, path: Path) -> tuple[list[Word], list[Filler], list[Pause]]:
         """Words, fillers and pauses of one recording; computed once per method and file."""
-        key = Path(path).resolve()
+        path = Path(path)
+        key = path.resolve()
         if key not in self._results:
-            samples = load_eval_audio(Path(path))
+            samples = load_eval_audio(path)
             if self.noise_dbfs is not None:
-                samples = with_added_noise(samples, self.noise_dbfs, Path(path).name)
+                samples = with_added_noise(samples, self.noise_dbfs, path.name)
             self._results[key] = self._run(samples)
         return self._results[key]
 
@@ -217,7 +218,7 @@ def room_tone(samples: np.ndarray, seconds: float) -> np.ndarray:
 
     floor_db, _level = levels(measure_raw(samples).energy_db)
     rms = 10 ** (floor_db / 20)
-    return np.random.default_rng(0).normal(0.0, rms, int(seconds * 16000)).astype(np.float32)
+    return np.random.default_rng(0).normal(0.0, rms, int(seconds * SAMPLE_RATE)).astype(np.float32)
 
 
 def make_methods(model: str | None, baseline: bool, live: bool = False, noise_dbfs: float | None = None) -> list[Method]:

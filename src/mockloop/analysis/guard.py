@@ -122,7 +122,8 @@ def sound_mask(energy_db: np.ndarray) -> np.ndarray:
 
 
 def audible_mask(energy_db: np.ndarray) -> np.ndarray:
-    """Frames clearly above the chunk's room tone: any sound, however quiet."""
+    """Frames clearly above the room tone of the stretch given (a chunk, or a whole recording):
+    any sound, however quiet."""
     if energy_db.size == 0:
         return np.zeros(0, dtype=bool)
     floor, _level = levels(energy_db)
